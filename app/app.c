@@ -1,0 +1,441 @@
+/*
+ * app: window, event loop, frames and session life cycle (see app.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "log.h"
+#include "png.h"
+
+enum {
+	MAX_FRAMES_PER_PUMP = 8, /* a frame may request another; bounded */
+	MAX_WAIT_MS = 1000,      /* wake at least once a second (signals, clock) */
+	READER_QUEUE = 32,
+};
+
+/* Headless runs show a fixed, plausible moment: Tuesday 2026-11-24 09:00 WIB. */
+static const int64_t HEADLESS_EPOCH = 1795485600; /* 2026-11-24T02:00:00Z */
+
+uint64_t app_now(const app *a) { return a->opts.headless ? a->vclock_ms : SDL_GetTicks64(); }
+
+int64_t app_wall_time(const app *a)
+{
+	if (a->opts.headless)
+		return a->vclock_ms / 1000 + a->vwall_epoch;
+	return (int64_t)time(NULL);
+}
+
+static void set_hints(bool headless)
+{
+	/* With no GPU, SDL's default path loads Mesa (+110 MiB, 3x frame time):
+	 * render in software straight into the window surface. */
+	SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+	SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+	/* Touch is touch: do not also synthesise mouse events (double taps). */
+	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+	SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
+	/* A closed window is not a reason to quit: only SIGTERM/SIGINT are. */
+	SDL_SetHint(SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE, "0");
+	SDL_SetHint(SDL_HINT_ALLOW_ALT_TAB_WHILE_GRABBED, "0");
+	SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
+	SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+	SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+	if (headless)
+		SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+}
+
+int app_open(app **out, const conf *cfg, const app_opts *opts)
+{
+	*out = NULL;
+	app *a = calloc(1, sizeof *a);
+	if (!a) {
+		log_error("app", "out of memory");
+		return -1;
+	}
+	a->cfg = cfg;
+	a->opts = *opts;
+	a->wake_pipe[0] = a->wake_pipe[1] = -1;
+	a->vwall_epoch = HEADLESS_EPOCH;
+	session_wipe(&a->sess);
+	theme_init(&a->th, cfg->display.orientation == CONF_LANDSCAPE);
+
+	set_hints(opts->headless);
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		log_error("app", "SDL_Init: %s", SDL_GetError());
+		goto fail;
+	}
+	Uint32 flags = SDL_WINDOW_SHOWN;
+	int w = cfg->display.window_w, h = cfg->display.window_h;
+	if (opts->headless) {
+		w = a->th.design_w; /* screenshots at full design resolution */
+		h = a->th.design_h;
+	} else if (cfg->display.fullscreen) {
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+	}
+	a->win = SDL_CreateWindow("Kiosk Layanan Sertifikat Elektronik", SDL_WINDOWPOS_CENTERED,
+				  SDL_WINDOWPOS_CENTERED, w, h, flags);
+	if (!a->win) {
+		log_error("app", "cannot create window: %s", SDL_GetError());
+		goto fail;
+	}
+	a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+	if (!a->sdl) {
+		log_error("app", "cannot create software renderer: %s", SDL_GetError());
+		goto fail;
+	}
+	SDL_GetRendererOutputSize(a->sdl, &a->win_w, &a->win_h);
+	if (cfg->display.fullscreen && !opts->headless) {
+		SDL_ShowCursor(SDL_DISABLE);
+		SDL_SetWindowKeyboardGrab(a->win, SDL_TRUE);
+	}
+	const char *drv = SDL_GetCurrentVideoDriver();
+	a->native_wait = drv && (strcmp(drv, "x11") == 0 || strcmp(drv, "wayland") == 0);
+
+	if (cat_open(&a->cat, KIOSK_ASSETS_DIR "/i18n", stderr) != 0) {
+		log_error("app", "string catalogs in %s are invalid", KIOSK_ASSETS_DIR "/i18n");
+		goto fail;
+	}
+	char err[256];
+	const char *faces[3] = {cfg->fonts.regular, cfg->fonts.bold, cfg->fonts.symbols};
+	if (render_open(&a->rd, a->sdl, &a->th, faces, a->win_w, a->win_h, err, sizeof err) != 0) {
+		log_error("app", "%s", err);
+		goto fail;
+	}
+	a->ui = ui_new(&a->th, a->cat, render_measure, a->rd);
+	if (!a->ui) {
+		log_error("app", "out of memory");
+		goto fail;
+	}
+	ui_set_lang(a->ui, (cat_lang)cfg->kiosk.language);
+
+	if (rdr_evq_new(&a->rdr_q, READER_QUEUE) != RDR_OK ||
+	    (cfg->reader.type == CONF_READER_SIM && rdr_sim_new(&a->rdr_sim, a->rdr_q) != RDR_OK)) {
+		log_error("app", "cannot create the card reader");
+		goto fail;
+	}
+	if (pipe2(a->wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+		log_error("app", "pipe: %s", strerror(errno));
+		goto fail;
+	}
+
+	a->screen = SCREEN_WELCOME;
+	if (opts->start_screen) {
+		screen_id s;
+		if (screen_parse(opts->start_screen, &s) != 0) {
+			log_error("app", "unknown screen '%s'", opts->start_screen);
+			goto fail;
+		}
+		app_goto(a, s);
+	}
+	log_info("app", "kiosk %s ready: %dx%d %s, video driver %s, %s wait", cfg->kiosk.id,
+		 a->win_w, a->win_h, a->th.landscape ? "landscape" : "portrait", drv ? drv : "?",
+		 a->native_wait ? "native" : "poll");
+	*out = a;
+	return 0;
+fail:
+	app_close(&a);
+	return -1;
+}
+
+void app_close(app **ap)
+{
+	if (!ap || !*ap)
+		return;
+	app *a = *ap;
+	session_wipe(&a->sess);
+	ui_free(&a->ui);
+	render_close(&a->rd);
+	rdr_sim_free(&a->rdr_sim);
+	rdr_evq_free(&a->rdr_q);
+	cat_free(&a->cat);
+	if (a->sdl)
+		SDL_DestroyRenderer(a->sdl);
+	if (a->win)
+		SDL_DestroyWindow(a->win);
+	for (int i = 0; i < 2; i++)
+		if (a->wake_pipe[i] >= 0)
+			close(a->wake_pipe[i]);
+	SDL_Quit();
+	free(a);
+	*ap = NULL;
+}
+
+/* ---- session and screens ------------------------------------------------------ */
+
+void app_end_session(app *a)
+{
+	bool was = a->sess.active;
+	session_wipe(&a->sess);
+	ui_wipe(a->ui);
+	render_purge(a->rd);
+	memset(&a->scr, 0, sizeof a->scr);
+	ui_set_lang(a->ui, (cat_lang)a->cfg->kiosk.language);
+	a->screen = SCREEN_WELCOME;
+	ui_request_frame(a->ui);
+	if (was)
+		log_info("app", "session ended; data wiped");
+}
+
+void app_goto(app *a, screen_id s)
+{
+	const screen_def *def = screen_get(s);
+	if (s == SCREEN_WELCOME) {
+		app_end_session(a);
+		return;
+	}
+	if (def->in_session && !a->sess.active) {
+		session_begin(&a->sess, app_now(a));
+		log_info("app", "session started");
+	}
+	ui_unfocus(a->ui);
+	a->screen = s;
+	ui_request_frame(a->ui);
+}
+
+void app_set_lang(app *a, cat_lang lang)
+{
+	ui_set_lang(a->ui, lang);
+	ui_request_frame(a->ui);
+}
+
+/* ---- frames -------------------------------------------------------------------- */
+
+static uint64_t next_wake(app *a)
+{
+	uint64_t now = app_now(a);
+	uint64_t wake = ui_next_wake(a->ui);
+	uint64_t idle_next;
+	session_tick(&a->sess, now, a->cfg->session.idle_timeout_s, a->cfg->session.idle_warning_s,
+		     NULL, &idle_next);
+	if (idle_next < wake)
+		wake = idle_next;
+	if (ui_frame_requested(a->ui))
+		wake = now;
+	/* The header clock shows minutes: redraw at the next minute boundary. */
+	int64_t wall = app_wall_time(a);
+	uint64_t minute = now + (uint64_t)(60 - wall % 60) * 1000u;
+	return minute < wake ? minute : wake;
+}
+
+static void run_frames(app *a)
+{
+	for (int i = 0; i < MAX_FRAMES_PER_PUMP; i++) {
+		uint64_t now = app_now(a);
+		session_state st = session_tick(&a->sess, now, a->cfg->session.idle_timeout_s,
+						a->cfg->session.idle_warning_s,
+						&a->idle_seconds_left, NULL);
+		if (st == SESSION_EXPIRED) {
+			log_info("app", "no answer to the idle warning");
+			app_end_session(a);
+		}
+		ui_begin(a->ui, now);
+		shell_frame(a);
+		if (ui_end(a->ui))
+			a->dirty = true;
+		a->frames_run++;
+		if (!ui_frame_requested(a->ui))
+			break;
+	}
+}
+
+static void pointer(app *a, ui_ptr_event ev, int wx, int wy)
+{
+	int x, y;
+	render_to_design(a->rd, wx, wy, &x, &y);
+	if (ev == UI_PTR_MOVE) { /* coalesced: only the latest position matters */
+		a->have_move = true;
+		a->move_x = x;
+		a->move_y = y;
+		return;
+	}
+	if (a->have_move) {
+		a->have_move = false;
+		ui_pointer(a->ui, UI_PTR_MOVE, a->move_x, a->move_y);
+		run_frames(a);
+	}
+	if (ev == UI_PTR_DOWN)
+		session_touch(&a->sess, app_now(a));
+	ui_pointer(a->ui, ev, x, y);
+	run_frames(a); /* one frame per press or release: taps never merge */
+}
+
+static void handle_event(app *a, const SDL_Event *ev)
+{
+	switch (ev->type) {
+	case SDL_QUIT: /* only from SIGTERM/SIGINT: see SDL_HINT_QUIT_ON_LAST_WINDOW_CLOSE */
+		log_info("app", "termination requested");
+		a->quit = true;
+		break;
+	case SDL_WINDOWEVENT:
+		if (ev->window.event == SDL_WINDOWEVENT_CLOSE)
+			log_info("app", "window close ignored: a kiosk stays open");
+		else if (ev->window.event == SDL_WINDOWEVENT_EXPOSED)
+			a->dirty = true;
+		break;
+	case SDL_KEYDOWN:
+		/* No physical keys do anything (Escape, Alt+F4, Ctrl+Q...). */
+		log_debug("app", "key ignored");
+		break;
+	case SDL_FINGERDOWN:
+	case SDL_FINGERUP:
+	case SDL_FINGERMOTION: {
+		int wx = (int)(ev->tfinger.x * (float)a->win_w), wy = (int)(ev->tfinger.y * (float)a->win_h);
+		ui_ptr_event pe = ev->type == SDL_FINGERDOWN ? UI_PTR_DOWN
+				  : ev->type == SDL_FINGERUP ? UI_PTR_UP
+							     : UI_PTR_MOVE;
+		pointer(a, pe, wx, wy);
+		break;
+	}
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		if (ev->button.which != SDL_TOUCH_MOUSEID && ev->button.button == SDL_BUTTON_LEFT)
+			pointer(a, ev->type == SDL_MOUSEBUTTONDOWN ? UI_PTR_DOWN : UI_PTR_UP,
+				ev->button.x, ev->button.y);
+		break;
+	case SDL_MOUSEMOTION:
+		if (ev->motion.which != SDL_TOUCH_MOUSEID && (ev->motion.state & SDL_BUTTON_LMASK))
+			pointer(a, UI_PTR_MOVE, ev->motion.x, ev->motion.y);
+		break;
+	default:
+		break;
+	}
+}
+
+static void reader_event(app *a, const rdr_event *ev)
+{
+	switch (ev->type) {
+	case RDR_EV_CARD_PRESENT:
+		log_info("app", "card present");
+		/* A card on the reader wakes the kiosk like a touch does. */
+		if (a->screen == SCREEN_WELCOME)
+			app_goto(a, SCREEN_INFO);
+		else
+			session_touch(&a->sess, app_now(a));
+		break;
+	case RDR_EV_CARD_REMOVED:
+		log_info("app", "card removed");
+		break;
+	case RDR_EV_ATTACHED:
+		log_info("app", "card reader attached");
+		break;
+	case RDR_EV_DETACHED:
+		log_warn("app", "card reader detached");
+		break;
+	case RDR_EV_ERROR:
+	default:
+		log_warn("app", "card reader error: %s", rdr_err_name(ev->error));
+		break;
+	}
+}
+
+void app_render_present(app *a)
+{
+	render_draw(a->rd, a->ui);
+	SDL_RenderPresent(a->sdl);
+	a->frames_presented++;
+	a->dirty = false;
+}
+
+void app_pump(app *a)
+{
+	SDL_Event ev;
+	while (SDL_PollEvent(&ev))
+		handle_event(a, &ev);
+	if (a->have_move) {
+		a->have_move = false;
+		ui_pointer(a->ui, UI_PTR_MOVE, a->move_x, a->move_y);
+		run_frames(a);
+	}
+	rdr_event rev;
+	while (rdr_evq_pop(a->rdr_q, &rev))
+		reader_event(a, &rev);
+	if (a->frames_run == 0 || app_now(a) >= next_wake(a))
+		run_frames(a);
+	/* Headless runs render only for screenshots: tests stay fast. */
+	if (a->dirty && !a->opts.headless)
+		app_render_present(a);
+}
+
+void app_advance(app *a, uint64_t ms)
+{
+	uint64_t target = a->vclock_ms + ms;
+	app_pump(a);
+	for (;;) {
+		uint64_t next = next_wake(a);
+		if (next > target)
+			break;
+		a->vclock_ms = next > a->vclock_ms ? next : a->vclock_ms + 1;
+		app_pump(a);
+	}
+	a->vclock_ms = target;
+	app_pump(a);
+}
+
+static void drain_pipe(int fd)
+{
+	char buf[64];
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
+int app_run(app *a)
+{
+	while (!a->quit) {
+		app_pump(a);
+		if (a->opts.exit_after_first_frame && a->frames_presented > 0) {
+			struct timespec ts;
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			printf("first-frame-monotonic-ns %lld\n",
+			       (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+			fflush(stdout);
+			break;
+		}
+		uint64_t now = app_now(a), wake = next_wake(a);
+		int timeout = wake <= now ? 0 : wake - now > MAX_WAIT_MS ? MAX_WAIT_MS : (int)(wake - now);
+		if (timeout == 0)
+			continue;
+		if (a->native_wait) {
+			SDL_WaitEventTimeout(NULL, timeout);
+		} else {
+			/* Drivers without a real wait (dummy, offscreen) would make SDL poll
+			 * every millisecond; sleep on our wake pipe instead. Signals
+			 * interrupt poll(), and SDL turns them into SDL_QUIT. */
+			struct pollfd p = {a->wake_pipe[0], POLLIN, 0};
+			if (poll(&p, 1, timeout) > 0)
+				drain_pipe(a->wake_pipe[0]);
+		}
+	}
+	log_info("app", "closing");
+	return 0;
+}
+
+int app_screenshot(app *a, const char *path, char *err, size_t errlen)
+{
+	render_draw(a->rd, a->ui);
+	uint8_t *px;
+	int w, h;
+	if (render_read_rgba(a->rd, &px, &w, &h) != 0) {
+		snprintf(err, errlen, "cannot read pixels: %s", SDL_GetError());
+		return -1;
+	}
+	int rc = png_write_rgba(path, px, w, h, w * 4, err, errlen);
+	free(px);
+	return rc;
+}
+
+void app_to_design(const app *a, int wx, int wy, int *dx, int *dy)
+{
+	render_to_design(a->rd, wx, wy, dx, dy);
+}
+
+void app_to_window(const app *a, int dx, int dy, int *wx, int *wy)
+{
+	render_to_window(a->rd, dx, dy, wx, wy);
+}

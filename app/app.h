@@ -1,0 +1,119 @@
+/*
+ * app: the running kiosk. One struct app owns every module of the UI side
+ * (window, renderer, widget context, catalogs, session, reader seam) and is
+ * passed explicitly; there are no globals.
+ *
+ * The loop: wait for an event or the next timer (SDL_WaitEventTimeout where
+ * the video driver can really wait, otherwise a poll() on the wake pipe),
+ * feed pointer events one per frame to the widget layer, run frames until
+ * nothing asks for another, and render + present only when the frame's
+ * command list changed. In headless runs time is virtual and advances only
+ * when the scenario runner says so.
+ */
+#ifndef KIOSK_APP_H
+#define KIOSK_APP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <SDL.h>
+
+#include "cat.h"
+#include "conf.h"
+#include "rdr.h"
+#include "render.h"
+#include "screen.h"
+#include "session.h"
+#include "theme.h"
+#include "ui.h"
+
+typedef struct app_opts {
+	bool headless;             /* dummy video driver, virtual clock, no waiting */
+	const char *start_screen;  /* NULL = welcome */
+	bool exit_after_first_frame; /* benchmarks: present once, print the time, exit */
+} app_opts;
+
+/* Per-screen state that is not personal data (tabs, scroll positions). */
+typedef struct app_screens {
+	int info_tab;
+	bool gallery_dialog;
+} app_screens;
+
+typedef struct app {
+	const conf *cfg;
+	app_opts opts;
+	cat *cat;
+	theme th;
+	SDL_Window *win;
+	SDL_Renderer *sdl;
+	render *rd;
+	ui *ui;
+	rdr_evq *rdr_q;
+	rdr_sim *rdr_sim;
+
+	bool native_wait; /* the video driver can sleep until input arrives */
+	int wake_pipe[2];
+	bool quit;
+
+	uint64_t vclock_ms;   /* headless: virtual monotonic time */
+	int64_t vwall_epoch;  /* headless: wall-clock seconds at vclock 0 */
+	int win_w, win_h;
+
+	screen_id screen;
+	app_screens scr;
+	session sess;
+	int idle_seconds_left;
+
+	bool dirty;           /* the last frame differs from what is presented */
+	bool have_move;       /* a coalesced finger/mouse motion is pending */
+	int move_x, move_y;
+	uint64_t frames_presented;
+	uint64_t frames_run;
+} app;
+
+/*
+ * Create the window and every UI module for configuration CFG (borrowed, must
+ * outlive the app). Returns 0, or -1 after logging one line saying what failed
+ * (SDL init, window, renderer, fonts, catalogs); *OUT is then NULL.
+ */
+int app_open(app **out, const conf *cfg, const app_opts *opts);
+/* Wipe the session, close everything in reverse order, set *A to NULL. */
+void app_close(app **a);
+
+/* Run the interactive loop until SIGTERM/SIGINT. Returns the exit status. */
+int app_run(app *a);
+
+/* Drain pending SDL and reader events, run due frames, render if needed.
+ * Never blocks. */
+void app_pump(app *a);
+
+/* Monotonic milliseconds (virtual in headless runs). */
+uint64_t app_now(const app *a);
+/* Headless: move virtual time forward by MS, running every due frame on the
+ * way (countdowns, animations) exactly as real time would. */
+void app_advance(app *a, uint64_t ms);
+
+/* Seconds since the epoch, for the date and time shown (virtual when headless). */
+int64_t app_wall_time(const app *a);
+
+/* Switch screens: leaving for the welcome screen ends the session. */
+void app_goto(app *a, screen_id s);
+/* End the session: wipe form data, caches and screen state; back to welcome. */
+void app_end_session(app *a);
+/* Toggle Indonesian / English for the rest of the session. */
+void app_set_lang(app *a, cat_lang lang);
+
+/* Render the current frame and write it to PATH as PNG. Returns 0 or -1 with
+ * a reason in ERR. */
+int app_screenshot(app *a, const char *path, char *err, size_t errlen);
+
+/* Convert window pixels to design pixels. */
+void app_to_design(const app *a, int wx, int wy, int *dx, int *dy);
+/* Convert design pixels to window pixels (the scenario runner taps with it). */
+void app_to_window(const app *a, int dx, int dy, int *wx, int *wy);
+
+/* Render and present one full frame now, unconditionally (benchmarks). */
+void app_render_present(app *a);
+
+#endif

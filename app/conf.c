@@ -1,0 +1,1174 @@
+/*
+ * conf: loads and validates kiosk.conf (see conf.h for the contract).
+ *
+ * One static const table, KEYS, names every section and key the kiosk knows,
+ * whether it is required, the function that parses and checks its value, and
+ * a line of help. inih drives the parse through ini_parse_stream() with our
+ * own line reader, conf_reader(), which counts lines (Debian's libinih is
+ * built without INI_HANDLER_LINENO, so the handler is not told the line),
+ * reports syntax errors itself so each bad line gets its own message, and
+ * hands inih only lines it will read exactly as we do. Errors are collected,
+ * sorted by line and printed one per line as "PATH:LINE: section.key: what".
+ * Pure configuration: the only I/O is reading the file and opening the files
+ * it names (fonts, holidays) to check that they are readable.
+ */
+#include "conf.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+	LINE_CAP = 1024,     /* line buffer: 1023 characters + NUL */
+	WHY_MAX = 1536,      /* one error message; holds two paths of CONF_PATH_MAX */
+	SNIP_MAX = 40,       /* bytes of an offending value quoted in a message */
+	ERR_STORE_MAX = 256, /* errors kept for sorting; later ones print at once */
+	SECT_NONE = -1,      /* no [section] seen yet */
+	SECT_UNKNOWN = -2,   /* inside an unknown section: its keys are skipped */
+};
+
+struct loader;
+struct conf_key;
+
+/*
+ * A value parser: checks V (trimmed, non-empty, no control characters) and
+ * stores it into the field of LD->c that K names. Returns 0, or -1 with a
+ * one-line reason in WHY (N bytes) and the field left as it was.
+ */
+typedef int conf_parse_fn(struct loader *ld, const struct conf_key *k, const char *v,
+			  char *why, size_t n);
+
+struct conf_key {
+	const char *section;
+	const char *name;
+	bool required;
+	conf_parse_fn *parse;
+	size_t off, size; /* the destination field inside struct conf */
+	const char *help;
+};
+
+static conf_parse_fn parse_text, parse_path, parse_kiosk_id, parse_language, parse_bool,
+	parse_orientation, parse_window, parse_idle_timeout, parse_idle_warning,
+	parse_reader_type, parse_allow, parse_url, parse_day, parse_phones, parse_phone,
+	parse_email, parse_website, parse_handle, parse_log_level;
+
+#define FIELD(m) offsetof(conf, m), sizeof(((conf *)0)->m)
+
+/* Sections in the order kiosk.conf presents them. */
+static const char *const SECTIONS[] = {
+	"kiosk", "display", "session", "fonts", "reader",
+	"central", "hours", "complaints", "log",
+};
+enum { N_SECTIONS = sizeof SECTIONS / sizeof SECTIONS[0] };
+
+static const struct conf_key KEYS[] = {
+	{"kiosk", "id", true, parse_kiosk_id, FIELD(kiosk.id),
+	 "kiosk identifier on receipts and in reports: 1-32 of A-Z a-z 0-9 -"},
+	{"kiosk", "language", true, parse_language, FIELD(kiosk.language),
+	 "language a session starts in: id or en"},
+	{"display", "fullscreen", true, parse_bool, FIELD(display.fullscreen),
+	 "cover the whole screen: yes|no|true|false"},
+	{"display", "orientation", true, parse_orientation, FIELD(display.orientation),
+	 "portrait or landscape"},
+	{"display", "window", false, parse_window, FIELD(display.window_w),
+	 "window size WxH, 320..3840 each; default 540x960 portrait, 960x540 landscape"},
+	{"session", "idle_timeout", true, parse_idle_timeout, FIELD(session.idle_timeout_s),
+	 "seconds without a touch before a session is wiped: 30..900"},
+	{"session", "idle_warning", true, parse_idle_warning, FIELD(session.idle_warning_s),
+	 "seconds of warning before the wipe: 5..120, less than idle_timeout"},
+	{"fonts", "regular", true, parse_path, FIELD(fonts.regular),
+	 "regular text font file; relative to the configuration's folder"},
+	{"fonts", "bold", true, parse_path, FIELD(fonts.bold),
+	 "bold text font file"},
+	{"fonts", "symbols", true, parse_path, FIELD(fonts.symbols),
+	 "font with the UI symbols (check mark, backspace, shift)"},
+	{"reader", "type", true, parse_reader_type, FIELD(reader.type),
+	 "card reader: sim (simulated) or usb (CCID reader)"},
+	{"reader", "allow", false, parse_allow, FIELD(reader.allow),
+	 "USB readers to accept, VID:PID in hex, comma-separated; default any CCID reader"},
+	{"central", "url", true, parse_url, FIELD(central.url),
+	 "base URL of the central service: http:// or https://"},
+	{"hours", "monday", true, parse_day, FIELD(hours.day[0]),
+	 "service windows: closed, or HH:MM-HH:MM[,HH:MM-HH:MM...] (WIB)"},
+	{"hours", "tuesday", true, parse_day, FIELD(hours.day[1]), "as monday"},
+	{"hours", "wednesday", true, parse_day, FIELD(hours.day[2]), "as monday"},
+	{"hours", "thursday", true, parse_day, FIELD(hours.day[3]), "as monday"},
+	{"hours", "friday", true, parse_day, FIELD(hours.day[4]), "as monday"},
+	{"hours", "saturday", true, parse_day, FIELD(hours.day[5]), "as monday"},
+	{"hours", "sunday", true, parse_day, FIELD(hours.day[6]), "as monday"},
+	{"hours", "holidays", true, parse_path, FIELD(hours.holidays),
+	 "holiday table file (YYYY-MM-DD<TAB>libur|cuti<TAB>name)"},
+	{"complaints", "phones", true, parse_phones, FIELD(complaints.phones),
+	 "1-4 complaint phone numbers separated by ';'"},
+	{"complaints", "email", true, parse_email, FIELD(complaints.email),
+	 "complaint e-mail address"},
+	{"complaints", "website", true, parse_website, FIELD(complaints.website),
+	 "office website"},
+	{"complaints", "twitter", true, parse_handle, FIELD(complaints.twitter),
+	 "Twitter/X account, starting with @"},
+	{"complaints", "instagram", true, parse_handle, FIELD(complaints.instagram),
+	 "Instagram account, starting with @"},
+	{"complaints", "officer_name", true, parse_text, FIELD(complaints.officer_name),
+	 "name of the complaints officer"},
+	{"complaints", "officer_phone", true, parse_phone, FIELD(complaints.officer_phone),
+	 "mobile number of the complaints officer"},
+	{"log", "level", false, parse_log_level, FIELD(log.level),
+	 "error, warn, info or debug; default info"},
+};
+enum { N_KEYS = sizeof KEYS / sizeof KEYS[0] };
+
+struct conf_err {
+	int line;
+	unsigned seq; /* keeps errors of one line in the order they were found */
+	char *msg;    /* "section.key: what", no newline */
+};
+
+/* Everything one conf_load() call needs; lives on its stack. */
+struct loader {
+	conf *c;
+	FILE *fp;
+	FILE *errors; /* NULL: count errors, print nothing */
+	char dir[CONF_PATH_MAX]; /* folder of the file, for relative paths */
+	char line[LINE_CAP];
+	int lineno;
+	int cur;                    /* index into SECTIONS, or SECT_NONE/SECT_UNKNOWN */
+	bool inline_comment;        /* this line's value holds " ;" (see on_pair) */
+	int sect_line[N_SECTIONS];  /* line of each section's first header, 0 if absent */
+	int key_line[N_KEYS];       /* line each key was set on, 0 if absent */
+	bool key_ok[N_KEYS];        /* the value parsed and was stored */
+	int nerr;
+	struct conf_err *errs;
+	size_t nerrs, cap;
+	unsigned seq;
+};
+
+static void *field(struct loader *ld, const struct conf_key *k)
+{
+	return (char *)ld->c + k->off;
+}
+
+static int fail(char *why, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *why, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * Copy at most SNIP_MAX bytes of S into OUT (at least SNIP_MAX + 4 bytes) for
+ * quoting in a message: control characters become '?', a cut never splits a
+ * UTF-8 sequence, and a cut value ends in "...". Returns OUT.
+ */
+static const char *snip(char out[static SNIP_MAX + 4], const char *s)
+{
+	size_t len = strlen(s), i, cut = len;
+
+	if (len > SNIP_MAX) {
+		cut = SNIP_MAX;
+		while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+			cut--;
+	}
+	for (i = 0; i < cut; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		out[i] = (ch < 0x20 || ch == 0x7F) ? '?' : (char)ch;
+	}
+	strcpy(out + i, cut < len ? "..." : "");
+	return out;
+}
+
+/*
+ * Record one error for line LINE. Errors are kept to be printed sorted by
+ * line at the end; if memory runs out or more than ERR_STORE_MAX pile up, the
+ * error is printed at once instead, so none is ever lost.
+ */
+static void add_error(struct loader *ld, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add_error(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+	int r;
+
+	ld->nerr++;
+	if (!ld->errors)
+		return;
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r >= 0 && ld->nerrs == ld->cap && ld->cap < ERR_STORE_MAX) {
+		size_t cap = ld->cap ? ld->cap * 2 : 16;
+		struct conf_err *e = realloc(ld->errs, cap * sizeof *e);
+		if (e) {
+			ld->errs = e;
+			ld->cap = cap;
+		}
+	}
+	if (r >= 0 && ld->nerrs < ld->cap) {
+		ld->errs[ld->nerrs++] = (struct conf_err){line, ld->seq++, msg};
+		return;
+	}
+	if (r >= 0) {
+		fprintf(ld->errors, "%s:%d: %s\n", ld->c->path, line, msg);
+		free(msg);
+	} else {
+		/* vasprintf failed: no room even for the message; say where at least. */
+		fprintf(ld->errors, "%s:%d: error (out of memory describing it)\n",
+			ld->c->path, line);
+	}
+}
+
+static int cmp_err(const void *a, const void *b)
+{
+	const struct conf_err *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void flush_errors(struct loader *ld)
+{
+	size_t i;
+
+	if (ld->nerrs)
+		qsort(ld->errs, ld->nerrs, sizeof *ld->errs, cmp_err);
+	for (i = 0; i < ld->nerrs; i++) {
+		fprintf(ld->errors, "%s:%d: %s\n", ld->c->path, ld->errs[i].line,
+			ld->errs[i].msg);
+		free(ld->errs[i].msg);
+	}
+	free(ld->errs);
+	ld->errs = NULL;
+	ld->nerrs = ld->cap = 0;
+}
+
+static int find_section(const char *name)
+{
+	int i;
+
+	for (i = 0; i < N_SECTIONS; i++)
+		if (strcmp(SECTIONS[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static const struct conf_key *find_key(const char *section, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_KEYS; i++)
+		if (strcmp(KEYS[i].section, section) == 0 && strcmp(KEYS[i].name, name) == 0)
+			return &KEYS[i];
+	return NULL;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* True when S holds a byte below 0x20 or DEL (a tab included). */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7F)
+			return true;
+	return false;
+}
+
+/* ASCII only: isalnum() would also accept letters of the current locale. */
+static bool is_alnum(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+static bool has_space(const char *s)
+{
+	for (; *s; s++)
+		if (isspace((unsigned char)*s))
+			return true;
+	return false;
+}
+
+/*
+ * Split S in place at each SEP into at most MAX trimmed parts stored in PARTS.
+ * Returns the number of parts found, which may exceed MAX (only MAX stored).
+ */
+static int split(char *s, char sep, char **parts, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		char *end = strchr(s, sep);
+		if (end)
+			*end = '\0';
+		if (n < max)
+			parts[n] = trim(s);
+		n++;
+		if (!end)
+			return n;
+		s = end + 1;
+	}
+}
+
+/* --- value parsers ------------------------------------------------------ */
+
+static int copy_text(char *dst, size_t size, const char *v, char *why, size_t n)
+{
+	size_t len = strlen(v);
+
+	if (len >= size)
+		return fail(why, n, "too long, at most %zu characters", size - 1);
+	memcpy(dst, v, len + 1);
+	return 0;
+}
+
+static int parse_text(struct loader *ld, const struct conf_key *k, const char *v,
+		      char *why, size_t n)
+{
+	return copy_text(field(ld, k), k->size, v, why, n);
+}
+
+/*
+ * A file the kiosk will open later: resolved against the configuration's
+ * folder when relative, checked to be a readable regular file, and stored as
+ * its canonical absolute path. stat() comes first so that a FIFO is never
+ * opened (that would block); the open() proves readability for this user,
+ * which access() would judge by the real rather than the effective uid.
+ */
+static int parse_path(struct loader *ld, const struct conf_key *k, const char *v,
+		      char *why, size_t n)
+{
+	char joined[PATH_MAX], resolved[PATH_MAX], q[SNIP_MAX + 4];
+	const char *what = NULL;
+	struct stat st;
+	int fd;
+
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	/* Both parts are below CONF_PATH_MAX, so JOINED (PATH_MAX) always fits. */
+	if (v[0] == '/')
+		snprintf(joined, sizeof joined, "%s", v);
+	else
+		snprintf(joined, sizeof joined, "%s/%s", ld->dir, v);
+
+	if (stat(joined, &st) != 0)
+		what = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		what = "not a regular file";
+	else if ((fd = open(joined, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		what = strerror(errno);
+	else
+		close(fd);
+	if (what && v[0] == '/')
+		return fail(why, n, "cannot read \"%s\": %s", v, what);
+	if (what)
+		return fail(why, n, "cannot read \"%s\" (%s): %s", v, joined, what);
+
+	if (!realpath(joined, resolved))
+		return fail(why, n, "cannot resolve \"%s\": %s", joined, strerror(errno));
+	if (strlen(resolved) >= k->size)
+		return fail(why, n, "resolved path \"%s\" is too long, at most %zu characters",
+			    snip(q, resolved), k->size - 1);
+	strcpy(field(ld, k), resolved);
+	return 0;
+}
+
+static int parse_kiosk_id(struct loader *ld, const struct conf_key *k, const char *v,
+			  char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+	const char *p;
+
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	for (p = v; *p; p++)
+		if (!is_alnum(*p) && *p != '-')
+			return fail(why, n, "may contain only A-Z, a-z, 0-9 and '-', got \"%s\"",
+				    snip(q, v));
+	strcpy(field(ld, k), v);
+	return 0;
+}
+
+/*
+ * The position of V in the NUL-separated, double-NUL-terminated list NAMES,
+ * or -1 with "must be EXPECT, got V" in WHY.
+ */
+static int choice(const char *v, const char *names, const char *expect, char *why,
+		  size_t n)
+{
+	char q[SNIP_MAX + 4];
+	int i;
+
+	for (i = 0; *names; i++, names += strlen(names) + 1)
+		if (strcmp(v, names) == 0)
+			return i;
+	return fail(why, n, "must be %s, got \"%s\"", expect, snip(q, v));
+}
+
+static int parse_language(struct loader *ld, const struct conf_key *k, const char *v,
+			  char *why, size_t n)
+{
+	int i = choice(v, "id\0en\0", "id or en", why, n);
+
+	(void)k;
+	if (i < 0)
+		return -1;
+	ld->c->kiosk.language = i;
+	return 0;
+}
+
+static int parse_bool(struct loader *ld, const struct conf_key *k, const char *v,
+		      char *why, size_t n)
+{
+	int i = choice(v, "yes\0no\0true\0false\0", "yes, no, true or false", why, n);
+
+	(void)k;
+	if (i < 0)
+		return -1;
+	ld->c->display.fullscreen = i % 2 == 0; /* yes and true are at even positions */
+	return 0;
+}
+
+static int parse_orientation(struct loader *ld, const struct conf_key *k, const char *v,
+			     char *why, size_t n)
+{
+	int i = choice(v, "portrait\0landscape\0", "portrait or landscape", why, n);
+
+	(void)k;
+	if (i < 0)
+		return -1;
+	ld->c->display.orientation = i == 0 ? CONF_PORTRAIT : CONF_LANDSCAPE;
+	return 0;
+}
+
+static int parse_reader_type(struct loader *ld, const struct conf_key *k, const char *v,
+			     char *why, size_t n)
+{
+	int i = choice(v, "sim\0usb\0", "sim or usb", why, n);
+
+	(void)k;
+	if (i < 0)
+		return -1;
+	ld->c->reader.type = i == 0 ? CONF_READER_SIM : CONF_READER_USB;
+	return 0;
+}
+
+/* The positions match log.h's log_level: LOG_ERROR 0 .. LOG_DEBUG 3. */
+static int parse_log_level(struct loader *ld, const struct conf_key *k, const char *v,
+			   char *why, size_t n)
+{
+	int i = choice(v, "error\0warn\0info\0debug\0", "error, warn, info or debug", why, n);
+
+	(void)k;
+	if (i < 0)
+		return -1;
+	ld->c->log.level = i;
+	return 0;
+}
+
+/*
+ * Read 1 to 9 decimal digits at *P into *OUT and advance *P. Returns false
+ * when there is no digit or too many (so nothing can overflow).
+ */
+static bool read_uint(const char **p, long *out)
+{
+	long x = 0;
+	int digits = 0;
+
+	while (isdigit((unsigned char)**p)) {
+		if (++digits > 9)
+			return false;
+		x = x * 10 + (**p - '0');
+		(*p)++;
+	}
+	*out = x;
+	return digits > 0;
+}
+
+static int parse_window(struct loader *ld, const struct conf_key *k, const char *v,
+			char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+	const char *p = v;
+	long w, h;
+
+	(void)k;
+	if (!read_uint(&p, &w) || *p++ != 'x' || !read_uint(&p, &h) || *p)
+		return fail(why, n, "must be WIDTHxHEIGHT like 540x960, got \"%s\"", snip(q, v));
+	if (w < 320 || w > 3840)
+		return fail(why, n, "width must be between 320 and 3840, got %ld", w);
+	if (h < 320 || h > 3840)
+		return fail(why, n, "height must be between 320 and 3840, got %ld", h);
+	ld->c->display.window_w = (int)w;
+	ld->c->display.window_h = (int)h;
+	return 0;
+}
+
+static int parse_seconds(struct loader *ld, const struct conf_key *k, const char *v,
+			 long min, long max, char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+	const char *p;
+	long x;
+
+	for (p = v; isdigit((unsigned char)*p); p++)
+		;
+	if (p == v || *p)
+		return fail(why, n, "must be a whole number of seconds, got \"%s\"", snip(q, v));
+	p = v;
+	if (!read_uint(&p, &x) || x < min || x > max)
+		return fail(why, n, "must be between %ld and %ld seconds, got %s", min, max,
+			    snip(q, v));
+	*(int *)field(ld, k) = (int)x;
+	return 0;
+}
+
+static int parse_idle_timeout(struct loader *ld, const struct conf_key *k, const char *v,
+			      char *why, size_t n)
+{
+	return parse_seconds(ld, k, v, 30, 900, why, n);
+}
+
+static int parse_idle_warning(struct loader *ld, const struct conf_key *k, const char *v,
+			      char *why, size_t n)
+{
+	return parse_seconds(ld, k, v, 5, 120, why, n);
+}
+
+static bool is_hex4(const char *s, uint16_t *out)
+{
+	unsigned x = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+		x = x * 16 + (unsigned)(isdigit((unsigned char)s[i])
+						? s[i] - '0'
+						: tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	*out = (uint16_t)x;
+	return true;
+}
+
+static int parse_allow(struct loader *ld, const struct conf_key *k, const char *v,
+		       char *why, size_t n)
+{
+	char buf[LINE_CAP], q[SNIP_MAX + 4], *parts[CONF_ALLOW_MAX];
+	struct conf *c = ld->c;
+	uint16_t vid[CONF_ALLOW_MAX], pid[CONF_ALLOW_MAX];
+	int count, i;
+
+	(void)k;
+	snprintf(buf, sizeof buf, "%s", v); /* V came from a LINE_CAP line */
+	count = split(buf, ',', parts, CONF_ALLOW_MAX);
+	if (count > CONF_ALLOW_MAX)
+		return fail(why, n, "at most %d entries, got %d", CONF_ALLOW_MAX, count);
+	for (i = 0; i < count; i++) {
+		const char *e = parts[i];
+		if (!*e)
+			return fail(why, n, "entry %d is empty", i + 1);
+		if (strlen(e) != 9 || e[4] != ':' || !is_hex4(e, &vid[i]) ||
+		    !is_hex4(e + 5, &pid[i]))
+			return fail(why, n,
+				    "entry %d must be VID:PID in hexadecimal like 072f:2200, got \"%s\"",
+				    i + 1, snip(q, e));
+	}
+	for (i = 0; i < count; i++) {
+		c->reader.allow[i].vid = vid[i];
+		c->reader.allow[i].pid = pid[i];
+	}
+	c->reader.n_allow = count;
+	return 0;
+}
+
+static int parse_url(struct loader *ld, const struct conf_key *k, const char *v,
+		     char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+	const char *host, *end, *at;
+
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else
+		return fail(why, n, "must start with http:// or https://, got \"%s\"", snip(q, v));
+	if (has_space(v))
+		return fail(why, n, "must not contain spaces");
+	end = host + strcspn(host, "/?#");
+	/* Skip "user:password@" so that "http://@/" does not pass for a host. */
+	at = memchr(host, '@', (size_t)(end - host));
+	if (at)
+		host = at + 1;
+	if (host == end || *host == ':')
+		return fail(why, n, "has no host name, got \"%s\"", snip(q, v));
+	strcpy(field(ld, k), v);
+	return 0;
+}
+
+/* "HH:MM" at *P, 00:00 to 24:00, into minutes; advances *P past it. */
+static bool read_time(const char **p, uint16_t *out)
+{
+	const char *s = *p;
+	int h, m;
+
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) || s[2] != ':' ||
+	    !isdigit((unsigned char)s[3]) || !isdigit((unsigned char)s[4]))
+		return false;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 24 || m > 59 || (h == 24 && m != 0))
+		return false;
+	*out = (uint16_t)(h * 60 + m);
+	*p = s + 5;
+	return true;
+}
+
+static int parse_day(struct loader *ld, const struct conf_key *k, const char *v,
+		     char *why, size_t n)
+{
+	char buf[LINE_CAP], q[SNIP_MAX + 4], *parts[CONF_WINDOWS_MAX];
+	conf_day day = {0};
+	int count, i;
+
+	if (strcmp(v, "closed") == 0) {
+		*(conf_day *)field(ld, k) = day;
+		return 0;
+	}
+	snprintf(buf, sizeof buf, "%s", v); /* V came from a LINE_CAP line */
+	count = split(buf, ',', parts, CONF_WINDOWS_MAX);
+	if (count > CONF_WINDOWS_MAX)
+		return fail(why, n, "at most %d windows, got %d", CONF_WINDOWS_MAX, count);
+	for (i = 0; i < count; i++) {
+		const char *p = parts[i];
+		conf_window *w = &day.w[i];
+
+		if (!*p)
+			return fail(why, n, "window %d is empty (write closed for a closed day)",
+				    i + 1);
+		if (!read_time(&p, &w->start))
+			goto malformed;
+		while (*p == ' ')
+			p++;
+		if (*p++ != '-')
+			goto malformed;
+		while (*p == ' ')
+			p++;
+		if (!read_time(&p, &w->end) || *p)
+			goto malformed;
+		if (w->end <= w->start)
+			return fail(why, n, "window %d (%s) must end after it starts", i + 1,
+				    snip(q, parts[i]));
+		if (i > 0 && w->start < day.w[i - 1].end) {
+			char prev[SNIP_MAX + 4];
+			return fail(why, n,
+				    "window %d (%s) starts before window %d (%s) ends; "
+				    "windows must be in order and must not overlap",
+				    i + 1, snip(q, parts[i]), i, snip(prev, parts[i - 1]));
+		}
+		continue;
+malformed:
+		return fail(why, n,
+			    "window %d must be HH:MM-HH:MM between 00:00 and 24:00, got \"%s\"",
+			    i + 1, snip(q, parts[i]));
+	}
+	day.n = count;
+	*(conf_day *)field(ld, k) = day;
+	return 0;
+}
+
+/* Digits, spaces and ( ) + - only, at least one digit. LABEL prefixes the reason. */
+static int check_phone(const char *s, const char *label, char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+	bool digit = false;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			digit = true;
+		else if (!strchr(" ()+-", *p))
+			return fail(why, n, "%smay contain only digits, spaces and ( ) + -, got \"%s\"",
+				    label, snip(q, s));
+	}
+	if (!digit)
+		return fail(why, n, "%shas no digits, got \"%s\"", label, snip(q, s));
+	return 0;
+}
+
+static int parse_phones(struct loader *ld, const struct conf_key *k, const char *v,
+			char *why, size_t n)
+{
+	char buf[LINE_CAP], label[32], *parts[CONF_PHONES_MAX];
+	struct conf *c = ld->c;
+	int count, i;
+
+	(void)k;
+	snprintf(buf, sizeof buf, "%s", v); /* V came from a LINE_CAP line */
+	count = split(buf, ';', parts, CONF_PHONES_MAX);
+	if (count > CONF_PHONES_MAX)
+		return fail(why, n, "at most %d numbers, got %d", CONF_PHONES_MAX, count);
+	for (i = 0; i < count; i++) {
+		snprintf(label, sizeof label, "number %d ", i + 1);
+		if (!*parts[i])
+			return fail(why, n, "number %d is empty", i + 1);
+		if (strlen(parts[i]) >= sizeof c->complaints.phones[0])
+			return fail(why, n, "number %d is too long, at most %zu characters", i + 1,
+				    sizeof c->complaints.phones[0] - 1);
+		if (check_phone(parts[i], label, why, n) != 0)
+			return -1;
+	}
+	for (i = 0; i < count; i++)
+		strcpy(c->complaints.phones[i], parts[i]);
+	c->complaints.n_phones = count;
+	return 0;
+}
+
+static int parse_phone(struct loader *ld, const struct conf_key *k, const char *v,
+		       char *why, size_t n)
+{
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	if (check_phone(v, "", why, n) != 0)
+		return -1;
+	strcpy(field(ld, k), v);
+	return 0;
+}
+
+/*
+ * A basic shape check, not RFC 5322: one '@', a non-empty local part, and a
+ * domain with a dot that neither starts nor ends with one and has no "..".
+ */
+static int parse_email(struct loader *ld, const struct conf_key *k, const char *v,
+		       char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+	const char *at = strchr(v, '@'), *dom;
+
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	dom = at ? at + 1 : NULL;
+	if (!at || at == v || strchr(dom, '@') || has_space(v) || !strchr(dom, '.') ||
+	    dom[0] == '.' || dom[strlen(dom) - 1] == '.' || strstr(dom, ".."))
+		return fail(why, n, "must be an e-mail address like name@example.go.id, got \"%s\"",
+			    snip(q, v));
+	strcpy(field(ld, k), v);
+	return 0;
+}
+
+static int parse_website(struct loader *ld, const struct conf_key *k, const char *v,
+			 char *why, size_t n)
+{
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	if (has_space(v))
+		return fail(why, n, "must not contain spaces");
+	strcpy(field(ld, k), v);
+	return 0;
+}
+
+static int parse_handle(struct loader *ld, const struct conf_key *k, const char *v,
+			char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	if (v[0] != '@' || v[1] == '\0')
+		return fail(why, n, "must start with @, got \"%s\"", snip(q, v));
+	if (has_space(v))
+		return fail(why, n, "must not contain spaces");
+	strcpy(field(ld, k), v);
+	return 0;
+}
+
+/* --- the parse ----------------------------------------------------------- */
+
+/* One key = value of a known section, on line LD->lineno. */
+static void on_key(struct loader *ld, const char *section, const char *name,
+		   const char *value)
+{
+	const struct conf_key *k = find_key(section, name);
+	char why[WHY_MAX];
+	size_t i;
+
+	if (!k) {
+		add_error(ld, ld->lineno, "%s.%s: unknown key", section, name);
+		return;
+	}
+	i = (size_t)(k - KEYS);
+	if (ld->key_line[i]) {
+		add_error(ld, ld->lineno, "%s.%s: duplicate key, first set on line %d",
+			  section, name, ld->key_line[i]);
+		return;
+	}
+	ld->key_line[i] = ld->lineno;
+	if (ld->inline_comment) {
+		add_error(ld, ld->lineno,
+			  "%s.%s: a ';' after a space starts a comment; put comments on their "
+			  "own line (or write \"a; b\")",
+			  section, name);
+		return;
+	}
+	if (!*value) {
+		add_error(ld, ld->lineno, "%s.%s: empty value%s", section, name,
+			  k->required ? "" : "; leave the key out to use the default");
+		return;
+	}
+	if (has_control(value)) {
+		add_error(ld, ld->lineno, "%s.%s: contains a control character (a tab?)",
+			  section, name);
+		return;
+	}
+	if (k->parse(ld, k, value, why, sizeof why) == 0)
+		ld->key_ok[i] = true;
+	else
+		add_error(ld, ld->lineno, "%s.%s: %s", section, name, why);
+}
+
+/* inih's handler: the reader has already checked the line, so never fail. */
+static int ini_handler_cb(void *user, const char *section, const char *name,
+			  const char *value)
+{
+	on_key(user, section, name, value);
+	return 1;
+}
+
+/*
+ * Read the next physical line into LD->line and point *OUT at it, stripped of
+ * surrounding white space (so "\r\n" endings are fine). Returns false at the
+ * end of the file or on a read error (reported). Reading byte by byte keeps
+ * memory bounded and sees every byte: a line longer than LINE_CAP - 1
+ * characters or holding a NUL byte is reported and replaced by an empty line,
+ * so the numbering stays right.
+ */
+static bool next_line(struct loader *ld, char **out)
+{
+	size_t len = 0;
+	bool any = false, nul = false;
+	int ch;
+
+	while ((ch = getc(ld->fp)) != EOF) {
+		any = true;
+		if (ch == '\n')
+			break;
+		if (ch == '\0')
+			nul = true;
+		if (len < sizeof ld->line - 1)
+			ld->line[len] = (char)ch;
+		len++;
+	}
+	if (ch == EOF && ferror(ld->fp)) {
+		add_error(ld, ld->lineno + 1, "read error: %s", strerror(errno));
+		return false;
+	}
+	if (!any)
+		return false;
+	ld->lineno++;
+	ld->line[len < sizeof ld->line ? len : sizeof ld->line - 1] = '\0';
+	if (len > sizeof ld->line - 1) {
+		add_error(ld, ld->lineno, "syntax error: line too long, at most %zu characters",
+			  sizeof ld->line - 1);
+		ld->line[0] = '\0';
+	} else if (nul) {
+		add_error(ld, ld->lineno, "syntax error: line contains a NUL byte");
+		ld->line[0] = '\0';
+	}
+	*out = ld->line;
+	/* A UTF-8 byte-order mark, as Windows editors write it. */
+	if (ld->lineno == 1 && strncmp(*out, "\xEF\xBB\xBF", 3) == 0)
+		*out += 3;
+	*out = trim(*out);
+	return true;
+}
+
+static bool is_key_char(char ch)
+{
+	return is_alnum(ch) || ch == '_' || ch == '-' || ch == '.';
+}
+
+/* A "[name]" line (S starts with '['). Returns what to hand inih. */
+static const char *on_section(struct loader *ld, char *s, char *str, int num)
+{
+	char q[SNIP_MAX + 4], *close = strchr(s, ']'), *name, *rest;
+	int idx;
+
+	ld->cur = SECT_UNKNOWN;
+	if (!close) {
+		add_error(ld, ld->lineno, "syntax error: missing ']' in section header");
+		return "";
+	}
+	*close = '\0';
+	rest = trim(close + 1);
+	if (*rest && *rest != '#' && *rest != ';') {
+		add_error(ld, ld->lineno, "syntax error: unexpected text after ']'");
+		return "";
+	}
+	name = trim(s + 1);
+	if (!*name) {
+		add_error(ld, ld->lineno, "syntax error: empty section name");
+		return "";
+	}
+	idx = find_section(name);
+	if (idx < 0) {
+		add_error(ld, ld->lineno, "%s: unknown section", snip(q, name));
+		return "";
+	}
+	if (ld->sect_line[idx])
+		add_error(ld, ld->lineno, "%s: duplicate section, first on line %d", name,
+			  ld->sect_line[idx]);
+	else
+		ld->sect_line[idx] = ld->lineno;
+	ld->cur = idx;
+	snprintf(str, (size_t)num, "[%s]", name); /* section names are short */
+	return str;
+}
+
+/* A line with '='. Returns what to hand inih. */
+static const char *on_pair(struct loader *ld, char *s, char *str, int num)
+{
+	char q[SNIP_MAX + 4], *eq = strchr(s, '='), *name, *value, *p;
+	const char *section;
+	size_t nlen, vlen;
+
+	*eq = '\0';
+	name = trim(s);
+	value = trim(eq + 1);
+	if (!*name) {
+		add_error(ld, ld->lineno, "syntax error: missing key name before '='");
+		return "";
+	}
+	for (p = name; *p; p++) {
+		if (!is_key_char(*p)) {
+			add_error(ld, ld->lineno,
+				  "syntax error: key name \"%s\" may contain only letters, "
+				  "digits, '_', '-' and '.'",
+				  snip(q, name));
+			return "";
+		}
+	}
+	if (ld->cur == SECT_UNKNOWN)
+		return ""; /* reported once, at the section header */
+	if (ld->cur == SECT_NONE) {
+		add_error(ld, ld->lineno, "%s: key before the first [section]", name);
+		return "";
+	}
+	section = SECTIONS[ld->cur];
+	/*
+	 * inih (Debian's build) ends a value at a ';' that follows white space,
+	 * which would silently cut "a ; b" to "a". Refuse instead of guessing.
+	 */
+	for (p = value; *p; p++) {
+		if (*p == ';' && p > value && isspace((unsigned char)p[-1])) {
+			ld->inline_comment = true;
+			on_key(ld, section, name, value);
+			ld->inline_comment = false;
+			return "";
+		}
+	}
+	/*
+	 * Debian's inih reads into a 200-byte buffer (ini_max_line) and would
+	 * split a longer line in two. A pair that does not fit is dispatched
+	 * here; inih gets an empty line so its count stays in step with ours.
+	 */
+	nlen = strlen(name);
+	vlen = strlen(value);
+	if (nlen + 1 + vlen + 1 > (size_t)num) {
+		on_key(ld, section, name, value);
+		return "";
+	}
+	memcpy(str, name, nlen);
+	str[nlen] = '=';
+	memcpy(str + nlen + 1, value, vlen + 1);
+	return str;
+}
+
+/*
+ * inih's fgets-style reader: exactly one physical line per call, so inih's
+ * line count matches LD->lineno while the handler runs. Every line is
+ * classified here; inih sees only empty lines, "[known-section]" and a
+ * normalized "name=value" it parses exactly as we did (no leading blanks, so
+ * no multi-line continuation; no ':' in names; no inline comments).
+ */
+static char *conf_reader(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	const char *give = "";
+	char q[SNIP_MAX + 4], *s;
+
+	if (num < 2 || !next_line(ld, &s))
+		return NULL;
+	if (*s == '\0' || *s == '#' || *s == ';')
+		give = "";
+	else if (*s == '[')
+		give = on_section(ld, s, str, num);
+	else if (strchr(s, '='))
+		give = on_pair(ld, s, str, num);
+	else
+		add_error(ld, ld->lineno,
+			  "syntax error: expected \"[section]\" or \"key = value\", got \"%s\"",
+			  snip(q, s));
+	if (give != str)
+		snprintf(str, (size_t)num, "%s", give);
+	return str;
+}
+
+/* Checks that need the whole file: missing keys, cross-field rules, defaults. */
+static void finish(struct loader *ld)
+{
+	conf *c = ld->c;
+	int last = ld->lineno > 0 ? ld->lineno : 1;
+	size_t i;
+	size_t warn = (size_t)(find_key("session", "idle_warning") - KEYS);
+	size_t timeout = (size_t)(find_key("session", "idle_timeout") - KEYS);
+	size_t window = (size_t)(find_key("display", "window") - KEYS);
+
+	for (i = 0; i < N_KEYS; i++) {
+		const struct conf_key *k = &KEYS[i];
+		int s = find_section(k->section);
+
+		if (k->required && !ld->key_line[i])
+			add_error(ld, ld->sect_line[s] ? ld->sect_line[s] : last,
+				  "%s.%s: required key is missing", k->section, k->name);
+	}
+	if (ld->key_ok[warn] && ld->key_ok[timeout] &&
+	    c->session.idle_warning_s >= c->session.idle_timeout_s)
+		add_error(ld, ld->key_line[warn],
+			  "session.idle_warning: must be less than session.idle_timeout "
+			  "(%d seconds), got %d",
+			  c->session.idle_timeout_s, c->session.idle_warning_s);
+	if (!ld->key_line[window]) {
+		bool portrait = c->display.orientation == CONF_PORTRAIT;
+		c->display.window_w = portrait ? 540 : 960;
+		c->display.window_h = portrait ? 960 : 540;
+	}
+}
+
+void conf_defaults(conf *out)
+{
+	memset(out, 0, sizeof *out);
+	out->kiosk.language = 0;
+	out->display.fullscreen = true;
+	out->display.orientation = CONF_PORTRAIT;
+	out->display.window_w = 540;
+	out->display.window_h = 960;
+	out->session.idle_timeout_s = 90;
+	out->session.idle_warning_s = 20;
+	out->reader.type = CONF_READER_SIM;
+	out->log.level = 2; /* info */
+}
+
+int conf_load(conf *out, const char *path, FILE *errors)
+{
+	struct loader ld = {.c = out, .errors = errors, .cur = SECT_NONE};
+	struct stat st;
+	const char *slash;
+	int fd, r;
+
+	conf_defaults(out);
+	if (strlen(path) >= sizeof out->path) {
+		if (errors)
+			fprintf(errors, "%s: cannot open: name too long, at most %zu characters\n",
+				path, sizeof out->path - 1);
+		return -1;
+	}
+	strcpy(out->path, path);
+
+	/* O_NONBLOCK: opening a FIFO named by mistake must not hang start-up. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    !(ld.fp = fdopen(fd, "r"))) {
+		const char *why = fd >= 0 && !S_ISREG(st.st_mode) ? "not a regular file"
+								  : strerror(errno);
+		if (errors)
+			fprintf(errors, "%s: cannot open: %s\n", path, why);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+
+	slash = strrchr(path, '/');
+	if (!slash)
+		strcpy(ld.dir, ".");
+	else if (slash == path)
+		strcpy(ld.dir, "/");
+	else
+		snprintf(ld.dir, sizeof ld.dir, "%.*s", (int)(slash - path), path);
+
+	r = ini_parse_stream(conf_reader, &ld, ini_handler_cb, &ld);
+	fclose(ld.fp);
+	if (r == -2)
+		add_error(&ld, ld.lineno, "out of memory while parsing");
+	else if (r > 0 && ld.nerr == 0)
+		/* inih disagreed with the reader's checks; not expected, never ignored. */
+		add_error(&ld, r, "syntax error");
+	finish(&ld);
+	if (errors)
+		flush_errors(&ld);
+	return ld.nerr;
+}
+
+void conf_fmt_time(uint16_t minutes, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02u.%02u", (unsigned)(minutes / 60), (unsigned)(minutes % 60));
+}
+
+int conf_fmt_day(const conf_day *day, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < day->n; i++) {
+		char a[8], b[8];
+		int r;
+
+		conf_fmt_time(day->w[i].start, a, sizeof a);
+		conf_fmt_time(day->w[i].end, b, sizeof b);
+		r = snprintf(used < len ? buf + used : NULL, used < len ? len - used : 0,
+			     "%s%s-%s", i ? ", " : "", a, b);
+		if (r < 0)
+			return -1;
+		used += (size_t)r;
+	}
+	return (int)used;
+}
+
+void conf_print_keys(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < N_KEYS; i++) {
+		char name[48];
+		snprintf(name, sizeof name, "%s.%s", KEYS[i].section, KEYS[i].name);
+		fprintf(out, "%-24s %-8s  %s\n", name, KEYS[i].required ? "required" : "optional",
+			KEYS[i].help);
+	}
+}

@@ -1,0 +1,151 @@
+/*
+ * main: wires the kiosk together and nothing else. Parse the flags, load and
+ * validate kiosk.conf, set the log level, then either check the configuration
+ * (-n), run a scenario headless (--script), measure frames (--bench-frames),
+ * or run the kiosk until SIGTERM. Modules close in reverse order.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "bench.h"
+#include "conf.h"
+#include "log.h"
+#include "script.h"
+
+typedef struct flags {
+	const char *conf_path;
+	bool check_only;
+	bool headless;
+	const char *script;
+	const char *shots;
+	const char *screen;
+	const char *orientation;
+	int window_w, window_h;
+	bool first_frame;
+	int bench_frames;
+	bool verbose;
+} flags;
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+		"usage: kiosk [-c FILE] [-n] [-v]\n"
+		"       kiosk --headless --script FILE [--screenshots DIR] [-c FILE]\n"
+		"options:\n"
+		"  -c, --config FILE      configuration (default %s)\n"
+		"  -n, --check            validate the configuration and exit (0 ok, 2 errors)\n"
+		"  -v, --verbose          debug logging\n"
+		"      --headless         dummy video driver and a virtual clock\n"
+		"      --script FILE      run a scenario (implies --headless); exit 0 pass, 1 fail\n"
+		"      --screenshots DIR  where scenario screenshots go\n"
+		"      --screen NAME      start on a screen (welcome, info, gallery)\n"
+		"      --orientation portrait|landscape   override the configuration\n"
+		"      --window WxH       window size override (windowed mode)\n"
+		"      --first-frame      print the monotonic time of the first frame and exit\n"
+		"      --bench-frames N   render N full frames per screen and print timings\n"
+		"      --version          print the version\n",
+		KIOSK_CONF_DEFAULT);
+}
+
+static int parse_flags(int argc, char **argv, flags *f)
+{
+	enum { O_HEADLESS = 256, O_SCRIPT, O_SHOTS, O_SCREEN, O_ORIENT, O_WINDOW, O_FIRST, O_BENCH, O_VERSION };
+	static const struct option longs[] = {
+		{"config", required_argument, NULL, 'c'},  {"check", no_argument, NULL, 'n'},
+		{"verbose", no_argument, NULL, 'v'},	   {"help", no_argument, NULL, 'h'},
+		{"headless", no_argument, NULL, O_HEADLESS}, {"script", required_argument, NULL, O_SCRIPT},
+		{"screenshots", required_argument, NULL, O_SHOTS},
+		{"screen", required_argument, NULL, O_SCREEN},
+		{"orientation", required_argument, NULL, O_ORIENT},
+		{"window", required_argument, NULL, O_WINDOW},
+		{"first-frame", no_argument, NULL, O_FIRST},
+		{"bench-frames", required_argument, NULL, O_BENCH},
+		{"version", no_argument, NULL, O_VERSION},	  {NULL, 0, NULL, 0}};
+	*f = (flags){.conf_path = KIOSK_CONF_DEFAULT};
+	int c;
+	while ((c = getopt_long(argc, argv, "c:nvh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'c': f->conf_path = optarg; break;
+		case 'n': f->check_only = true; break;
+		case 'v': f->verbose = true; break;
+		case 'h': usage(stdout); exit(0);
+		case O_HEADLESS: f->headless = true; break;
+		case O_SCRIPT: f->script = optarg; f->headless = true; break;
+		case O_SHOTS: f->shots = optarg; break;
+		case O_SCREEN: f->screen = optarg; break;
+		case O_ORIENT:
+			if (strcmp(optarg, "portrait") != 0 && strcmp(optarg, "landscape") != 0) {
+				fprintf(stderr, "kiosk: --orientation: expected portrait or landscape, got '%s'\n", optarg);
+				return -1;
+			}
+			f->orientation = optarg;
+			break;
+		case O_WINDOW:
+			if (sscanf(optarg, "%dx%d", &f->window_w, &f->window_h) != 2 || f->window_w < 320 ||
+			    f->window_h < 320 || f->window_w > 7680 || f->window_h > 7680) {
+				fprintf(stderr, "kiosk: --window: expected WxH (320-7680 each), got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case O_FIRST: f->first_frame = true; break;
+		case O_BENCH:
+			f->bench_frames = atoi(optarg);
+			if (f->bench_frames < 10 || f->bench_frames > 100000) {
+				fprintf(stderr, "kiosk: --bench-frames: expected 10-100000, got '%s'\n", optarg);
+				return -1;
+			}
+			f->headless = true;
+			break;
+		case O_VERSION: printf("kiosk %s\n", KIOSK_VERSION); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "kiosk: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	flags f;
+	if (parse_flags(argc, argv, &f) != 0)
+		return 2;
+
+	conf cfg;
+	int errors = conf_load(&cfg, f.conf_path, stderr);
+	if (errors != 0)
+		return 2;
+	if (f.check_only) {
+		printf("configuration OK\n");
+		return 0;
+	}
+	log_set_level(f.verbose ? LOG_DEBUG : (log_level)cfg.log.level);
+	if (f.orientation)
+		cfg.display.orientation = strcmp(f.orientation, "landscape") == 0 ? CONF_LANDSCAPE : CONF_PORTRAIT;
+	if (f.window_w) {
+		cfg.display.window_w = f.window_w;
+		cfg.display.window_h = f.window_h;
+		cfg.display.fullscreen = false;
+	}
+
+	app_opts opts = {.headless = f.headless, .start_screen = f.screen,
+			 .exit_after_first_frame = f.first_frame};
+	app *a;
+	if (app_open(&a, &cfg, &opts) != 0)
+		return 1;
+	int rc;
+	if (f.script)
+		rc = script_run(a, f.script, f.shots);
+	else if (f.bench_frames)
+		rc = bench_frames(a, f.bench_frames);
+	else
+		rc = app_run(a);
+	app_close(&a);
+	return rc;
+}

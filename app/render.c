@@ -1,0 +1,467 @@
+/*
+ * render: SDL2 + SDL2_ttf backend of the widget layer (see render.h).
+ *
+ * Design pixels map to window pixels by one uniform scale and an offset.
+ * Text is rendered white once into a streaming texture and tinted per draw
+ * with the texture colour/alpha modulation, so colour is not part of the
+ * cache key. Streaming textures let us zero the pixels of a text that showed
+ * personal data before the texture is freed.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL_ttf.h>
+
+#include "log.h"
+#include "render.h"
+
+enum {
+	CACHE_SLOTS = 1024, /* power of two */
+	CACHE_MAX = 600,    /* live entries before unused ones are evicted */
+	CORNER_MAX = 24,
+	TEXT_MAX = 4096,
+};
+
+typedef struct text_entry {
+	uint64_t hash; /* 0 = empty slot */
+	char *text;
+	size_t len;
+	int font, wrap, align;
+	SDL_Texture *tex;
+	int w, h; /* window pixels */
+	uint64_t used;
+} text_entry;
+
+typedef struct corner {
+	int radius, width; /* window px; width 0 = filled */
+	SDL_Texture *tex;
+} corner;
+
+struct render {
+	SDL_Renderer *r;
+	const theme *th;
+	TTF_Font *font[UI_FONT_COUNT];
+	float scale;
+	int off_x, off_y, win_w, win_h;
+	text_entry cache[CACHE_SLOTS];
+	size_t ncache;
+	uint64_t frame;
+	corner corners[CORNER_MAX];
+	int ncorners;
+};
+
+static int px(const render *rd, int v) { return (int)lroundf((float)v * rd->scale); }
+
+static SDL_Rect to_win(const render *rd, ui_rect r)
+{
+	int x0 = rd->off_x + px(rd, r.x), y0 = rd->off_y + px(rd, r.y);
+	int x1 = rd->off_x + px(rd, r.x + r.w), y1 = rd->off_y + px(rd, r.y + r.h);
+	return (SDL_Rect){x0, y0, x1 - x0, y1 - y0};
+}
+
+int render_open(render **out, SDL_Renderer *r, const theme *th, const char *const faces[3],
+		int win_w, int win_h, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!TTF_WasInit() && TTF_Init() != 0) {
+		snprintf(err, errlen, "SDL_ttf: %s", TTF_GetError());
+		return -1;
+	}
+	render *rd = calloc(1, sizeof *rd);
+	if (!rd) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rd->r = r;
+	rd->th = th;
+	rd->win_w = win_w;
+	rd->win_h = win_h;
+	float sx = (float)win_w / (float)th->design_w, sy = (float)win_h / (float)th->design_h;
+	rd->scale = sx < sy ? sx : sy;
+	rd->off_x = (win_w - (int)lroundf((float)th->design_w * rd->scale)) / 2;
+	rd->off_y = (win_h - (int)lroundf((float)th->design_h * rd->scale)) / 2;
+
+	for (int i = 0; i < UI_FONT_COUNT; i++) {
+		int size = px(rd, th->font_px[i]);
+		if (size < 6)
+			size = 6;
+		const char *path = faces[th->font_face[i]];
+		/* Fonts are opened once, for the life of the window. */
+		rd->font[i] = TTF_OpenFont(path, size);
+		if (!rd->font[i]) {
+			snprintf(err, errlen, "cannot open font %s: %s", path, TTF_GetError());
+			render_close(&rd);
+			return -1;
+		}
+		TTF_SetFontHinting(rd->font[i], TTF_HINTING_LIGHT);
+	}
+	*out = rd;
+	return 0;
+}
+
+static void entry_wipe(text_entry *e)
+{
+	if (e->tex) {
+		void *pixels;
+		int pitch;
+		if (SDL_LockTexture(e->tex, NULL, &pixels, &pitch) == 0) {
+			explicit_bzero(pixels, (size_t)pitch * (size_t)e->h);
+			SDL_UnlockTexture(e->tex);
+		}
+		SDL_DestroyTexture(e->tex);
+	}
+	if (e->text) {
+		explicit_bzero(e->text, e->len);
+		free(e->text);
+	}
+	memset(e, 0, sizeof *e);
+}
+
+void render_purge(render *rd)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (rd->cache[i].hash)
+			entry_wipe(&rd->cache[i]);
+	rd->ncache = 0;
+}
+
+void render_close(render **rdp)
+{
+	if (!rdp || !*rdp)
+		return;
+	render *rd = *rdp;
+	render_purge(rd);
+	for (int i = 0; i < rd->ncorners; i++)
+		SDL_DestroyTexture(rd->corners[i].tex);
+	for (int i = 0; i < UI_FONT_COUNT; i++)
+		if (rd->font[i])
+			TTF_CloseFont(rd->font[i]);
+	free(rd);
+	*rdp = NULL;
+}
+
+size_t render_cache_size(const render *rd) { return rd->ncache; }
+
+void render_to_design(const render *rd, int wx, int wy, int *dx, int *dy)
+{
+	*dx = (int)lroundf((float)(wx - rd->off_x) / rd->scale);
+	*dy = (int)lroundf((float)(wy - rd->off_y) / rd->scale);
+}
+
+void render_to_window(const render *rd, int dx, int dy, int *wx, int *wy)
+{
+	*wx = rd->off_x + px(rd, dx);
+	*wy = rd->off_y + px(rd, dy);
+}
+
+/* ---- text cache ------------------------------------------------------------ */
+
+static uint64_t key_hash(const char *text, size_t len, int font, int wrap, int align)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)text[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= (uint64_t)font * 0x9E3779B97F4A7C15ULL ^ (uint64_t)wrap << 20 ^ (uint64_t)align << 40;
+	return h ? h : 1;
+}
+
+/* Evict entries not used in this frame when the cache is full. Rehash after. */
+static void cache_evict(render *rd)
+{
+	text_entry *old = malloc(sizeof rd->cache);
+	if (!old) {
+		render_purge(rd);
+		return;
+	}
+	memcpy(old, rd->cache, sizeof rd->cache);
+	memset(rd->cache, 0, sizeof rd->cache);
+	rd->ncache = 0;
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		text_entry *e = &old[i];
+		if (!e->hash)
+			continue;
+		if (e->used + 1 < rd->frame) {
+			entry_wipe(e);
+			continue;
+		}
+		size_t s = e->hash & (CACHE_SLOTS - 1);
+		while (rd->cache[s].hash)
+			s = (s + 1) & (CACHE_SLOTS - 1);
+		rd->cache[s] = *e;
+		rd->ncache++;
+	}
+	explicit_bzero(old, sizeof rd->cache);
+	free(old);
+}
+
+static SDL_Surface *render_text_surface(render *rd, int font, const char *text, int wrap_px, int align)
+{
+	TTF_Font *f = rd->font[font];
+	SDL_Color white = {255, 255, 255, 255};
+	int tw = 0, th = 0;
+	if (TTF_SizeUTF8(f, text, &tw, &th) != 0)
+		return NULL;
+	if (wrap_px > 0 && (tw > wrap_px || strchr(text, '\n'))) {
+		TTF_SetFontWrappedAlign(f, align == UI_ALIGN_CENTER  ? TTF_WRAPPED_ALIGN_CENTER
+					   : align == UI_ALIGN_RIGHT ? TTF_WRAPPED_ALIGN_RIGHT
+								     : TTF_WRAPPED_ALIGN_LEFT);
+		return TTF_RenderUTF8_Blended_Wrapped(f, text, white, (Uint32)wrap_px);
+	}
+	return TTF_RenderUTF8_Blended(f, text, white);
+}
+
+static text_entry *cache_get(render *rd, int font, const char *text, int wrap, int align)
+{
+	size_t len = strnlen(text, TEXT_MAX);
+	uint64_t h = key_hash(text, len, font, wrap, align);
+	size_t s = h & (CACHE_SLOTS - 1);
+	while (rd->cache[s].hash) {
+		text_entry *e = &rd->cache[s];
+		if (e->hash == h && e->len == len && e->font == font && e->wrap == wrap &&
+		    e->align == align && memcmp(e->text, text, len) == 0) {
+			e->used = rd->frame;
+			return e;
+		}
+		s = (s + 1) & (CACHE_SLOTS - 1);
+	}
+	if (rd->ncache >= CACHE_MAX) {
+		cache_evict(rd);
+		if (rd->ncache >= CACHE_MAX) /* all in use this frame: start afresh */
+			render_purge(rd);
+		return cache_get(rd, font, text, wrap, align);
+	}
+
+	text_entry *e = &rd->cache[s];
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	SDL_Surface *surf = len ? render_text_surface(rd, font, copy, wrap ? px(rd, wrap) : 0, align) : NULL;
+	int w = 0, hgt = TTF_FontLineSkip(rd->font[font]);
+	SDL_Texture *tex = NULL;
+	if (surf) {
+		SDL_Surface *argb = surf->format->format == SDL_PIXELFORMAT_ARGB8888
+					    ? surf
+					    : SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_ARGB8888, 0);
+		if (argb) {
+			w = argb->w;
+			hgt = argb->h;
+			tex = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888,
+						SDL_TEXTUREACCESS_STREAMING, w, hgt);
+			void *pixels;
+			int pitch;
+			if (tex && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
+				for (int y = 0; y < hgt; y++)
+					memcpy((char *)pixels + (size_t)y * (size_t)pitch,
+					       (char *)argb->pixels + (size_t)y * (size_t)argb->pitch,
+					       (size_t)w * 4);
+				SDL_UnlockTexture(tex);
+				SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+			}
+			/* The surfaces held the text's pixels: wipe before freeing. */
+			explicit_bzero(argb->pixels, (size_t)argb->pitch * (size_t)argb->h);
+			if (argb != surf)
+				SDL_FreeSurface(argb);
+		}
+		explicit_bzero(surf->pixels, (size_t)surf->pitch * (size_t)surf->h);
+		SDL_FreeSurface(surf);
+	} else if (len) {
+		log_warn("render", "text rendering failed: %s", TTF_GetError());
+	}
+	*e = (text_entry){h, copy, len, font, wrap, align, tex, w, hgt, rd->frame};
+	rd->ncache++;
+	return e;
+}
+
+void render_measure(void *user, ui_font f, const char *text, int wrap_w, int *w, int *h)
+{
+	render *rd = user;
+	text_entry *e = cache_get(rd, (int)f, text, wrap_w, UI_ALIGN_LEFT);
+	if (!e) {
+		*w = 0;
+		*h = rd->th->font_px[f];
+		return;
+	}
+	*w = (int)ceilf((float)e->w / rd->scale);
+	*h = (int)ceilf((float)e->h / rd->scale);
+}
+
+/* ---- shapes ----------------------------------------------------------------- */
+
+/* An anti-aliased white quarter disc (or quarter ring of WIDTH) of RADIUS px,
+ * centre at the bottom-right corner of the texture. */
+static SDL_Texture *corner_get(render *rd, int radius, int width)
+{
+	for (int i = 0; i < rd->ncorners; i++)
+		if (rd->corners[i].radius == radius && rd->corners[i].width == width)
+			return rd->corners[i].tex;
+	SDL_Texture *tex = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888,
+					     SDL_TEXTUREACCESS_STATIC, radius, radius);
+	if (!tex)
+		return NULL;
+	Uint32 *px_ = malloc((size_t)radius * (size_t)radius * 4);
+	if (!px_) {
+		SDL_DestroyTexture(tex);
+		return NULL;
+	}
+	float ro = (float)radius, ri = width ? (float)(radius - width) : -1.0f;
+	for (int y = 0; y < radius; y++)
+		for (int x = 0; x < radius; x++) {
+			int cover = 0; /* 4x4 supersampling */
+			for (int sy = 0; sy < 4; sy++)
+				for (int sx = 0; sx < 4; sx++) {
+					float dx = ro - ((float)x + ((float)sx + 0.5f) / 4.0f);
+					float dy = ro - ((float)y + ((float)sy + 0.5f) / 4.0f);
+					float d = sqrtf(dx * dx + dy * dy);
+					cover += d <= ro && d >= ri;
+				}
+			Uint32 a = (Uint32)(cover * 255 / 16);
+			px_[y * radius + x] = a << 24 | 0xFFFFFFu;
+		}
+	SDL_UpdateTexture(tex, NULL, px_, radius * 4);
+	free(px_);
+	SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+	if (rd->ncorners < CORNER_MAX) {
+		rd->corners[rd->ncorners++] = (corner){radius, width, tex};
+	} else { /* full: replace the oldest; rare (few distinct radii exist) */
+		SDL_DestroyTexture(rd->corners[0].tex);
+		memmove(rd->corners, rd->corners + 1, sizeof(corner) * (CORNER_MAX - 1));
+		rd->corners[CORNER_MAX - 1] = (corner){radius, width, tex};
+	}
+	return tex;
+}
+
+static void fill(render *rd, int x, int y, int w, int h)
+{
+	if (w > 0 && h > 0)
+		SDL_RenderFillRect(rd->r, &(SDL_Rect){x, y, w, h});
+}
+
+static void draw_rect(render *rd, const ui_cmd *c)
+{
+	SDL_Rect r = to_win(rd, c->r);
+	ui_color col = c->color;
+	int rad = px(rd, c->radius), bw = c->border ? px(rd, c->border) : 0;
+	if (c->border && bw < 1)
+		bw = 1;
+	if (rad > r.w / 2)
+		rad = r.w / 2;
+	if (rad > r.h / 2)
+		rad = r.h / 2;
+	if (bw && rad && bw > rad)
+		bw = rad;
+	SDL_SetRenderDrawColor(rd->r, col.r, col.g, col.b, col.a);
+	SDL_SetRenderDrawBlendMode(rd->r, col.a < 255 ? SDL_BLENDMODE_BLEND : SDL_BLENDMODE_NONE);
+	if (rad < 2) {
+		if (bw) {
+			fill(rd, r.x, r.y, r.w, bw);
+			fill(rd, r.x, r.y + r.h - bw, r.w, bw);
+			fill(rd, r.x, r.y + bw, bw, r.h - 2 * bw);
+			fill(rd, r.x + r.w - bw, r.y + bw, bw, r.h - 2 * bw);
+		} else {
+			fill(rd, r.x, r.y, r.w, r.h);
+		}
+		return;
+	}
+	if (bw) {
+		fill(rd, r.x + rad, r.y, r.w - 2 * rad, bw);
+		fill(rd, r.x + rad, r.y + r.h - bw, r.w - 2 * rad, bw);
+		fill(rd, r.x, r.y + rad, bw, r.h - 2 * rad);
+		fill(rd, r.x + r.w - bw, r.y + rad, bw, r.h - 2 * rad);
+	} else {
+		fill(rd, r.x + rad, r.y, r.w - 2 * rad, r.h);
+		fill(rd, r.x, r.y + rad, rad, r.h - 2 * rad);
+		fill(rd, r.x + r.w - rad, r.y + rad, rad, r.h - 2 * rad);
+	}
+	SDL_Texture *t = corner_get(rd, rad, bw);
+	if (!t)
+		return;
+	SDL_SetTextureColorMod(t, col.r, col.g, col.b);
+	SDL_SetTextureAlphaMod(t, col.a);
+	SDL_Rect q[4] = {{r.x, r.y, rad, rad},
+			 {r.x + r.w - rad, r.y, rad, rad},
+			 {r.x, r.y + r.h - rad, rad, rad},
+			 {r.x + r.w - rad, r.y + r.h - rad, rad, rad}};
+	SDL_RendererFlip flips[4] = {SDL_FLIP_NONE, SDL_FLIP_HORIZONTAL, SDL_FLIP_VERTICAL,
+				     (SDL_RendererFlip)(SDL_FLIP_HORIZONTAL | SDL_FLIP_VERTICAL)};
+	for (int i = 0; i < 4; i++)
+		SDL_RenderCopyEx(rd->r, t, NULL, &q[i], 0.0, NULL, flips[i]);
+}
+
+static void draw_text(render *rd, const ui_cmd *c)
+{
+	/* Same key as measurement when left-aligned; wrapped lines of other
+	 * alignments are laid out by SDL_ttf inside the wrap width. */
+	int wrap = c->r.w >= (1 << 16) ? 0 : c->r.w;
+	text_entry *e = cache_get(rd, (int)c->font, c->text, wrap, (int)c->align);
+	if (!e || !e->tex)
+		return;
+	SDL_Rect box = to_win(rd, c->r);
+	int x = box.x;
+	if (wrap && c->align == UI_ALIGN_CENTER)
+		x = box.x + (box.w - e->w) / 2;
+	else if (wrap && c->align == UI_ALIGN_RIGHT)
+		x = box.x + box.w - e->w;
+	SDL_SetTextureColorMod(e->tex, c->color.r, c->color.g, c->color.b);
+	SDL_SetTextureAlphaMod(e->tex, c->color.a);
+	SDL_RenderCopy(rd->r, e->tex, NULL, &(SDL_Rect){x, box.y, e->w, e->h});
+}
+
+void render_draw(render *rd, const ui *u)
+{
+	rd->frame++;
+	const theme *th = rd->th;
+	SDL_RenderSetClipRect(rd->r, NULL);
+	SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_NONE);
+	if (rd->off_x || rd->off_y) { /* letterbox bars */
+		SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 255);
+		SDL_RenderClear(rd->r);
+	}
+	SDL_SetRenderDrawColor(rd->r, th->color.bg.r, th->color.bg.g, th->color.bg.b, 255);
+	SDL_Rect design = to_win(rd, (ui_rect){0, 0, th->design_w, th->design_h});
+	SDL_RenderFillRect(rd->r, &design);
+
+	size_t n = ui_cmd_count(u);
+	for (size_t i = 0; i < n; i++) {
+		const ui_cmd *c = ui_cmd_at(u, i);
+		switch (c->type) {
+		case UI_CMD_RECT:
+			draw_rect(rd, c);
+			break;
+		case UI_CMD_TEXT:
+			draw_text(rd, c);
+			break;
+		case UI_CMD_CLIP: {
+			SDL_Rect cr = to_win(rd, c->r);
+			SDL_RenderSetClipRect(rd->r, &cr);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	SDL_RenderSetClipRect(rd->r, NULL);
+}
+
+int render_read_rgba(render *rd, uint8_t **pixels, int *w, int *h)
+{
+	*pixels = NULL;
+	*w = rd->win_w;
+	*h = rd->win_h;
+	uint8_t *buf = malloc((size_t)rd->win_w * (size_t)rd->win_h * 4);
+	if (!buf)
+		return -1;
+	/* ABGR8888 is R,G,B,A in memory on little-endian machines. */
+	Uint32 fmt = SDL_BYTEORDER == SDL_LIL_ENDIAN ? SDL_PIXELFORMAT_ABGR8888 : SDL_PIXELFORMAT_RGBA8888;
+	if (SDL_RenderReadPixels(rd->r, NULL, fmt, buf, rd->win_w * 4) != 0) {
+		free(buf);
+		return -1;
+	}
+	*pixels = buf;
+	return 0;
+}

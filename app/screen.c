@@ -1,0 +1,151 @@
+/*
+ * screen: the screen table and the shell around every screen (see screen.h):
+ * header with title, date and language toggle; footer with the way home; the
+ * on-screen keyboard when a field has the focus; and the idle dialog.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+
+static const screen_def screens[SCREEN_COUNT] = {
+	[SCREEN_WELCOME] = {"welcome", "welcome.title", false, false, scr_welcome_draw},
+	[SCREEN_INFO] = {"info", "info.title", true, true, scr_info_draw},
+	[SCREEN_GALLERY] = {"gallery", "gallery.title", true, true, scr_gallery_draw},
+};
+
+const screen_def *screen_get(screen_id id) { return &screens[id]; }
+
+int screen_parse(const char *name, screen_id *out)
+{
+	for (int i = 0; i < SCREEN_COUNT; i++)
+		if (strcmp(screens[i].name, name) == 0) {
+			*out = (screen_id)i;
+			return 0;
+		}
+	return -1;
+}
+
+void shell_lang_toggle(app *a, ui_rect r, bool on_dark)
+{
+	ui *u = a->ui;
+	(void)on_dark;
+	/* The label names the other language, in that language. */
+	if (ui_button_ex(u, "common.lang_toggle", ui_tr(u, "common.lang_toggle"), NULL,
+			 r, UI_BTN_SECONDARY, true))
+		app_set_lang(a, ui_lang(u) == CAT_ID ? CAT_EN : CAT_ID);
+}
+
+/* "Selasa, 24 November 2026 · 09.00 WIB" (WIB = UTC+7 whatever the machine's zone). */
+static const char *datetime_text(app *a)
+{
+	static const char *const days[7] = {"day.sun", "day.mon", "day.tue", "day.wed",
+					    "day.thu", "day.fri", "day.sat"};
+	static const char *const months[12] = {"month.1", "month.2", "month.3",	 "month.4",
+					       "month.5", "month.6", "month.7",	 "month.8",
+					       "month.9", "month.10", "month.11", "month.12"};
+	time_t t = (time_t)(app_wall_time(a) + 7 * 3600);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char d[16], y[16], hm[32];
+	snprintf(d, sizeof d, "%d", tm.tm_mday);
+	snprintf(y, sizeof y, "%d", tm.tm_year + 1900);
+	snprintf(hm, sizeof hm, "%02d.%02d", tm.tm_hour, tm.tm_min);
+	const char *args[3] = {ui_tr(a->ui, days[tm.tm_wday]), d, ui_tr(a->ui, months[tm.tm_mon])};
+	const char *date = ui_trf(a->ui, "common.date", args, 3);
+	const char *args2[3] = {date, y, hm};
+	return ui_trf(a->ui, "common.datetime", args2, 3);
+}
+
+static void header(app *a, const screen_def *def)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	ui_rect bar = {0, 0, th->design_w, th->header_h};
+	ui_draw_rect(u, bar, th->color.header_bg, 0);
+	int toggle_w = 340;
+	ui_rect toggle = {bar.w - th->margin - toggle_w, (bar.h - th->touch_min) / 2, toggle_w,
+			  th->touch_min};
+	ui_rect text = {th->margin, 18, toggle.x - 2 * th->margin, bar.h};
+	ui_label(u, "common.office", text, UI_FONT_SMALL, theme_alpha(th->color.header_text, 210),
+		 UI_ALIGN_LEFT);
+	text.y += 40;
+	ui_label(u, def->title_key, text, UI_FONT_SUBTITLE, th->color.header_text, UI_ALIGN_LEFT);
+	shell_lang_toggle(a, toggle, true);
+}
+
+static void footer(app *a, ui_rect r)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	ui_draw_rect(u, r, th->color.surface, 0);
+	ui_draw_rect(u, (ui_rect){r.x, r.y, r.w, 2}, th->color.border, 0);
+	ui_rect inner = ui_inset(r, th->margin, (r.h - th->button_h) / 2);
+	const char *when = datetime_text(a);
+	int ww, wh;
+	ui_measure(u, UI_FONT_SMALL, when, 0, &ww, &wh);
+	ui_rect home = {inner.x, inner.y, inner.w - ww - th->gap, inner.h};
+	if (home.w > 560)
+		home.w = 560;
+	if (ui_button_ex(u, "common.home", ui_tr(u, "common.home"), "\xE2\x86\x90", home,
+			 UI_BTN_SECONDARY, true))
+		app_goto(a, SCREEN_WELCOME);
+	ui_label_text(u, when, (ui_rect){inner.x + inner.w - ww, inner.y + (inner.h - wh) / 2, ww, wh},
+		      UI_FONT_SMALL, th->color.text_muted, UI_ALIGN_RIGHT);
+}
+
+static void idle_dialog(app *a)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	char secs[12];
+	snprintf(secs, sizeof secs, "%d", a->idle_seconds_left);
+	const char *args[1] = {secs};
+	const char *body = ui_trf(u, "idle.body", args, 1);
+	int w = (th->design_w - 2 * th->margin > 920 ? 920 : th->design_w - 2 * th->margin) -
+		2 * th->margin;
+	int bw, bh;
+	ui_measure(u, UI_FONT_BODY, body, w, &bw, &bh);
+	int count_h = 120;
+	ui_rect c = ui_dialog_begin(u, "idle.title", bh + th->gap + count_h + th->gap + th->button_h);
+	ui_col col = ui_col_make(c, th->gap);
+	ui_label_text(u, body, ui_col_take(&col, bh), UI_FONT_BODY, th->color.text, UI_ALIGN_CENTER);
+	ui_label_text(u, secs, ui_col_take(&col, count_h), UI_FONT_DISPLAY, th->color.primary,
+		      UI_ALIGN_CENTER);
+	ui_rect row = ui_col_take(&col, th->button_h);
+	if (ui_button(u, "idle.end", ui_split(row, 2, th->gap, 0), UI_BTN_SECONDARY))
+		app_goto(a, SCREEN_WELCOME);
+	else if (ui_button(u, "idle.continue", ui_split(row, 2, th->gap, 1), UI_BTN_PRIMARY))
+		session_continue(&a->sess, app_now(a));
+	ui_dialog_end(u);
+}
+
+void shell_frame(app *a)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	const screen_def *def = screen_get(a->screen);
+	ui_rect full = {0, 0, th->design_w, th->design_h};
+	bool kbd = ui_keyboard_wanted(u);
+	int kbd_h = kbd ? ui_keyboard_height(u, full.w) : 0;
+
+	if (!def->chrome) {
+		def->draw(a, full);
+	} else {
+		header(a, def);
+		int top = th->header_h + th->gap;
+		int bottom = kbd ? full.h - kbd_h : full.h - th->footer_h;
+		int w = full.w - 2 * th->margin;
+		if (w > th->content_max_w)
+			w = th->content_max_w;
+		ui_rect content = {(full.w - w) / 2, top, w, bottom - th->gap - top};
+		def->draw(a, content);
+		if (!kbd)
+			footer(a, (ui_rect){0, full.h - th->footer_h, full.w, th->footer_h});
+	}
+	if (kbd)
+		ui_keyboard(u, (ui_rect){0, full.h - kbd_h, full.w, kbd_h});
+	if (a->sess.active && a->sess.idle_dialog)
+		idle_dialog(a);
+}

@@ -1,0 +1,45 @@
+/*
+ * screen: the table of screens and the shell that frames them.
+ *
+ * A screen is a name, a title, whether the shell draws its header and footer,
+ * and one draw function that lays out widgets in the content rectangle it is
+ * given (portrait or landscape) and reacts to taps by changing app state.
+ * To add a screen: write scr_NAME.c with its draw function, declare it below,
+ * add a row to the table in screen.c, and put its words in assets/i18n.
+ */
+#ifndef KIOSK_SCREEN_H
+#define KIOSK_SCREEN_H
+
+#include <stdbool.h>
+
+#include "ui.h"
+
+struct app;
+
+typedef enum { SCREEN_WELCOME, SCREEN_INFO, SCREEN_GALLERY, SCREEN_COUNT } screen_id;
+
+typedef struct screen_def {
+	const char *name;      /* for scripts and logs: "welcome" */
+	const char *title_key; /* header title (chrome screens) */
+	bool chrome;           /* header with language toggle and a footer */
+	bool in_session;       /* showing it means a citizen's session is running */
+	void (*draw)(struct app *a, ui_rect content);
+} screen_def;
+
+const screen_def *screen_get(screen_id id);
+/* Returns 0 and sets *OUT, or -1 for an unknown name. */
+int screen_parse(const char *name, screen_id *out);
+
+/* Draw the whole frame: the current screen in its chrome, the keyboard when a
+ * field has focus, and the idle dialog. Called between ui_begin/ui_end. */
+void shell_frame(struct app *a);
+
+/* The language toggle button, for screens without chrome (the welcome). */
+void shell_lang_toggle(struct app *a, ui_rect r, bool on_dark);
+
+/* Screen draw functions. */
+void scr_welcome_draw(struct app *a, ui_rect content);
+void scr_info_draw(struct app *a, ui_rect content);
+void scr_gallery_draw(struct app *a, ui_rect content);
+
+#endif

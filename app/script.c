@@ -1,0 +1,501 @@
+/*
+ * script: the scenario runner (see script.h). It acts only through the same
+ * doors a person uses: synthetic SDL touch and key events located through the
+ * widget list, and the simulated card reader. It never writes into buffers.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "script.h"
+
+enum { MAX_ARGS = 4, LINE_MAX_LEN = 1024, TAP_MS = 100 };
+
+typedef struct run {
+	app *a;
+	const char *path;
+	const char *shots;
+	char dir[512]; /* the script's directory, for relative card paths */
+	int line;
+	int steps;
+} run;
+
+static int fail(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(run *r, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s:%d: %s\n", r->path, r->line, msg);
+	return 1;
+}
+
+/* Split LINE into a command word and up to MAX_ARGS arguments, bare or
+ * double-quoted (with \" and \\ escapes). Returns the count, or -1. */
+static int tokenize(char *line, char **argv, int max)
+{
+	int n = 0;
+	char *p = line;
+	while (*p) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!*p || *p == '#')
+			break;
+		if (n == max)
+			return -1;
+		if (*p == '"') {
+			char *out = ++p;
+			argv[n++] = out;
+			while (*p && *p != '"') {
+				if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+					p++;
+				*out++ = *p++;
+			}
+			if (*p != '"')
+				return -1;
+			p++;
+			*out = '\0';
+		} else {
+			argv[n++] = p;
+			while (*p && !isspace((unsigned char)*p))
+				p++;
+			if (*p)
+				*p++ = '\0';
+		}
+	}
+	return n;
+}
+
+/* ---- the widget list ------------------------------------------------------ */
+
+static const char *role_name(ui_role r)
+{
+	static const char *const names[UI_ROLE_COUNT] = {
+		"text", "heading", "button", "field", "key", "checkbox", "choice",
+		"list", "dialog", "progress", "spinner", "steps"};
+	return r < UI_ROLE_COUNT ? names[r] : "?";
+}
+
+/* A short list of what is on screen, for failure messages. */
+static const char *seen_labels(run *r, bool tappable_only, char *buf, size_t len)
+{
+	ui *u = r->a->ui;
+	size_t o = 0, shown = 0, n = ui_widget_count(u);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o + 64 < len; i++) {
+		const ui_widget *w = ui_widget_at(u, i);
+		if (tappable_only && (w->role == UI_ROLE_TEXT || w->role == UI_ROLE_HEADING ||
+				      w->role == UI_ROLE_KEY))
+			continue;
+		if (!w->label[0])
+			continue;
+		if (shown == 16) {
+			o += (size_t)snprintf(buf + o, len - o, ", ...");
+			break;
+		}
+		o += (size_t)snprintf(buf + o, len - o, "%s%s \"%.60s\"", shown ? ", " : "",
+				      role_name(w->role), w->label);
+		shown++;
+	}
+	if (!shown)
+		snprintf(buf, len, "nothing");
+	return buf;
+}
+
+/* The topmost widget labelled LABEL (optionally of ROLE; -1 = any). */
+static const ui_widget *find(run *r, const char *label, int role)
+{
+	ui *u = r->a->ui;
+	const ui_widget *best = NULL;
+	for (size_t i = 0; i < ui_widget_count(u); i++) {
+		const ui_widget *w = ui_widget_at(u, i);
+		if ((role < 0 || (int)w->role == role) && strcmp(w->label, label) == 0) {
+			/* Prefer what can be tapped: enabled and not behind a dialog. */
+			if (!best || (w->flags & UI_W_ENABLED && !(w->flags & UI_W_INERT)))
+				best = w;
+		}
+	}
+	return best;
+}
+
+static void push_finger(run *r, Uint32 type, int dx, int dy)
+{
+	int wx, wy;
+	app_to_window(r->a, dx, dy, &wx, &wy);
+	SDL_Event ev = {0};
+	ev.type = type;
+	ev.tfinger.touchId = 1;
+	ev.tfinger.fingerId = 1;
+	ev.tfinger.x = ((float)wx + 0.5f) / (float)r->a->win_w;
+	ev.tfinger.y = ((float)wy + 0.5f) / (float)r->a->win_h;
+	ev.tfinger.pressure = 1.0f;
+	SDL_PushEvent(&ev);
+	app_pump(r->a);
+}
+
+static int tap_widget(run *r, const ui_widget *w, const char *what)
+{
+	if (!(w->flags & UI_W_ENABLED))
+		return fail(r, "expected %s to be enabled, saw it disabled", what);
+	if (w->flags & UI_W_INERT)
+		return fail(r, "expected %s to be tappable, saw it behind a dialog", what);
+	int x = w->r.x + w->r.w / 2, y = w->r.y + w->r.h / 2;
+	push_finger(r, SDL_FINGERDOWN, x, y);
+	app_advance(r->a, TAP_MS);
+	push_finger(r, SDL_FINGERUP, x, y);
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+static int cmd_tap(run *r, const char *label)
+{
+	const ui_widget *w = find(r, label, -1);
+	if (!w) {
+		char seen[1536];
+		return fail(r, "expected a widget labelled \"%s\", saw %s", label,
+			    seen_labels(r, true, seen, sizeof seen));
+	}
+	char what[160];
+	snprintf(what, sizeof what, "%s \"%s\"", role_name(w->role), label);
+	return tap_widget(r, w, what);
+}
+
+static const ui_widget *find_key(run *r, const char *text)
+{
+	ui *u = r->a->ui;
+	for (size_t i = 0; i < ui_widget_count(u); i++) {
+		const ui_widget *w = ui_widget_at(u, i);
+		if (w->role == UI_ROLE_KEY && strcmp(w->value, text) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+static bool any_key(run *r)
+{
+	ui *u = r->a->ui;
+	for (size_t i = 0; i < ui_widget_count(u); i++)
+		if (ui_widget_at(u, i)->role == UI_ROLE_KEY)
+			return true;
+	return false;
+}
+
+static int cmd_type(run *r, const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t n = 1;
+		while (p[n] && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n++;
+		char ch[8] = {0};
+		memcpy(ch, p, n < sizeof ch ? n : sizeof ch - 1);
+		p += n;
+		if (!any_key(r))
+			return fail(r, "expected an on-screen keyboard to type \"%s\", saw none "
+				       "(tap a field first)", ch);
+		const ui_widget *k = find_key(r, ch);
+		if (!k) { /* maybe behind shift */
+			const ui_widget *shift = find(r, ui_tr(r->a->ui, "kbd.shift"), UI_ROLE_KEY);
+			if (shift) {
+				if (tap_widget(r, shift, "the shift key"))
+					return 1;
+				k = find_key(r, ch);
+			}
+		}
+		if (!k) {
+			char keys[1024] = "";
+			size_t o = 0;
+			ui *u = r->a->ui;
+			for (size_t i = 0; i < ui_widget_count(u) && o + 16 < sizeof keys; i++) {
+				const ui_widget *w = ui_widget_at(u, i);
+				if (w->role == UI_ROLE_KEY)
+					o += (size_t)snprintf(keys + o, sizeof keys - o, "%s",
+							      w->value[0] ? w->value : "");
+			}
+			return fail(r, "expected a key typing \"%s\", saw keys \"%s\"", ch, keys);
+		}
+		char what[32];
+		snprintf(what, sizeof what, "key \"%s\"", ch);
+		if (tap_widget(r, k, what))
+			return 1;
+	}
+	return 0;
+}
+
+static int cmd_drag(run *r, const char *label, const char *dir, const char *amount)
+{
+	const ui_widget *w = find(r, label, -1);
+	if (!w) {
+		char seen[1536];
+		return fail(r, "expected a widget labelled \"%s\" to drag, saw %s", label,
+			    seen_labels(r, true, seen, sizeof seen));
+	}
+	char *end;
+	long dist = strtol(amount, &end, 10);
+	if (*end || dist <= 0 || dist > 5000)
+		return fail(r, "expected a distance in pixels (1-5000), saw \"%s\"", amount);
+	int sign = strcmp(dir, "up") == 0 ? -1 : strcmp(dir, "down") == 0 ? 1 : 0;
+	if (!sign)
+		return fail(r, "expected up or down, saw \"%s\"", dir);
+	int x = w->r.x + w->r.w / 2, y = w->r.y + w->r.h / 2;
+	push_finger(r, SDL_FINGERDOWN, x, y);
+	for (long moved = 0; moved < dist;) {
+		moved = moved + 40 > dist ? dist : moved + 40;
+		push_finger(r, SDL_FINGERMOTION, x, y + sign * (int)moved);
+		app_advance(r->a, 16);
+	}
+	push_finger(r, SDL_FINGERUP, x, y + sign * (int)dist);
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+static const ui_widget *find_text(run *r, const char *text)
+{
+	ui *u = r->a->ui;
+	for (size_t i = 0; i < ui_widget_count(u); i++) {
+		const ui_widget *w = ui_widget_at(u, i);
+		if (strstr(w->label, text) || strstr(w->value, text))
+			return w;
+	}
+	return NULL;
+}
+
+static int cmd_expect(run *r, int argc, char **argv)
+{
+	ui *u = r->a->ui;
+	char seen[1536];
+	if (argc == 3 && strcmp(argv[1], "text") == 0) {
+		if (!find_text(r, argv[2]))
+			return fail(r, "expected text \"%s\", saw %s", argv[2],
+				    seen_labels(r, false, seen, sizeof seen));
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "no") == 0 && strcmp(argv[2], "text") == 0) {
+		const ui_widget *w = find_text(r, argv[3]);
+		if (w)
+			return fail(r, "expected no text \"%s\", saw it in %s \"%.60s\"", argv[3],
+				    role_name(w->role), w->label);
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "screen") == 0) {
+		const char *now = screen_get(r->a->screen)->name;
+		if (strcmp(now, argv[2]) != 0)
+			return fail(r, "expected screen %s, saw screen %s", argv[2], now);
+		return 0;
+	}
+	if (argc == 4 && strcmp(argv[1], "field") == 0) {
+		const ui_widget *w = find(r, argv[2], UI_ROLE_FIELD);
+		if (!w)
+			return fail(r, "expected a field labelled \"%s\", saw %s", argv[2],
+				    seen_labels(r, true, seen, sizeof seen));
+		if (strcmp(w->value, argv[3]) != 0)
+			return fail(r, "expected field \"%s\" to hold \"%s\", saw \"%s\"", argv[2],
+				    argv[3], w->value);
+		return 0;
+	}
+	if (argc == 3 && (strcmp(argv[1], "checked") == 0 || strcmp(argv[1], "unchecked") == 0)) {
+		const ui_widget *w = find(r, argv[2], -1);
+		if (!w)
+			return fail(r, "expected a widget labelled \"%s\", saw %s", argv[2],
+				    seen_labels(r, true, seen, sizeof seen));
+		bool want = argv[1][0] == 'c', is = (w->flags & UI_W_CHECKED) != 0;
+		if (want != is)
+			return fail(r, "expected \"%s\" %s, saw it %s", argv[2], argv[1],
+				    is ? "checked" : "unchecked");
+		return 0;
+	}
+	(void)u;
+	return fail(r, "expected text|no text|screen|field|checked|unchecked after expect, saw \"%s\"",
+		    argc > 1 ? argv[1] : "");
+}
+
+static int cmd_wait(run *r, const char *spec)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(spec, &end, 10);
+	long mult = strcmp(end, "ms") == 0 ? 1 : strcmp(end, "s") == 0 ? 1000 : strcmp(end, "m") == 0 ? 60000 : 0;
+	if (errno || v < 0 || !mult || end == spec || v > 24L * 3600 * 1000 / mult)
+		return fail(r, "expected a duration such as 30s, 500ms or 2m, saw \"%s\"", spec);
+	app_advance(r->a, (uint64_t)v * (uint64_t)mult);
+	return 0;
+}
+
+static int cmd_screenshot(run *r, const char *name)
+{
+	for (const char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			return fail(r, "expected a screenshot name of letters, digits, - and _, saw \"%s\"",
+				    name);
+	if (!r->shots)
+		return 0;
+	char path[1024], err[256];
+	snprintf(path, sizeof path, "%s/%s.png", r->shots, name);
+	if (app_screenshot(r->a, path, err, sizeof err) != 0)
+		return fail(r, "expected to write %s, saw: %s", path, err);
+	return 0;
+}
+
+static int cmd_language(run *r, const char *code)
+{
+	cat_lang want;
+	if (cat_lang_parse(code, &want) != 0)
+		return fail(r, "expected language id or en, saw \"%s\"", code);
+	if (ui_lang(r->a->ui) == want)
+		return 0;
+	/* Switch the way a person does: with the toggle on screen. */
+	if (cmd_tap(r, ui_tr(r->a->ui, "common.lang_toggle")))
+		return 1;
+	if (ui_lang(r->a->ui) != want)
+		return fail(r, "expected language %s after the toggle, saw %s", code,
+			    cat_lang_code(ui_lang(r->a->ui)));
+	return 0;
+}
+
+static int cmd_card(run *r, int argc, char **argv)
+{
+	if (!r->a->rdr_sim)
+		return fail(r, "expected the simulated reader (reader type = sim), saw another");
+	if (argc == 3 && strcmp(argv[1], "insert") == 0) {
+		char path[1024];
+		if (argv[2][0] == '/')
+			snprintf(path, sizeof path, "%s", argv[2]);
+		else
+			snprintf(path, sizeof path, "%s/%s", r->dir, argv[2]);
+		rdr_err e = rdr_sim_insert(r->a->rdr_sim, path);
+		if (e != RDR_OK)
+			return fail(r, "expected card %s to go in, saw: %s", argv[2], rdr_err_name(e));
+	} else if (argc == 2 && strcmp(argv[1], "remove") == 0) {
+		rdr_sim_remove(r->a->rdr_sim);
+	} else {
+		return fail(r, "expected card insert FILE or card remove, saw \"%s\"",
+			    argc > 1 ? argv[1] : "");
+	}
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+static int cmd_key(run *r, const char *spec)
+{
+	static const struct {
+		const char *name;
+		SDL_Keycode key;
+		Uint16 mod;
+	} keys[] = {{"Escape", SDLK_ESCAPE, 0},	     {"Alt+F4", SDLK_F4, KMOD_LALT},
+		    {"Ctrl+Q", SDLK_q, KMOD_LCTRL},   {"Alt+Tab", SDLK_TAB, KMOD_LALT},
+		    {"Ctrl+W", SDLK_w, KMOD_LCTRL},   {"Return", SDLK_RETURN, 0}};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (strcmp(spec, keys[i].name) != 0)
+			continue;
+		SDL_Event ev = {0};
+		ev.type = SDL_KEYDOWN;
+		ev.key.keysym.sym = keys[i].key;
+		ev.key.keysym.scancode = SDL_GetScancodeFromKey(keys[i].key);
+		ev.key.keysym.mod = keys[i].mod;
+		ev.key.state = SDL_PRESSED;
+		SDL_PushEvent(&ev);
+		ev.type = SDL_KEYUP;
+		ev.key.state = SDL_RELEASED;
+		SDL_PushEvent(&ev);
+		app_advance(r->a, TAP_MS);
+		return 0;
+	}
+	return fail(r, "expected Escape, Alt+F4, Ctrl+Q, Ctrl+W, Alt+Tab or Return, saw \"%s\"", spec);
+}
+
+static int cmd_close(run *r)
+{
+	SDL_Event ev = {0};
+	ev.type = SDL_WINDOWEVENT;
+	ev.window.event = SDL_WINDOWEVENT_CLOSE;
+	ev.window.windowID = SDL_GetWindowID(r->a->win);
+	SDL_PushEvent(&ev);
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+static int step(run *r, int argc, char **argv)
+{
+	const char *c = argv[0];
+	if (strcmp(c, "tap") == 0 && argc == 2)
+		return cmd_tap(r, argv[1]);
+	if (strcmp(c, "type") == 0 && argc == 2)
+		return cmd_type(r, argv[1]);
+	if (strcmp(c, "drag") == 0 && argc == 4)
+		return cmd_drag(r, argv[1], argv[2], argv[3]);
+	if (strcmp(c, "expect") == 0)
+		return cmd_expect(r, argc, argv);
+	if (strcmp(c, "wait") == 0 && argc == 2)
+		return cmd_wait(r, argv[1]);
+	if (strcmp(c, "screenshot") == 0 && argc == 2)
+		return cmd_screenshot(r, argv[1]);
+	if (strcmp(c, "language") == 0 && argc == 2)
+		return cmd_language(r, argv[1]);
+	if (strcmp(c, "card") == 0)
+		return cmd_card(r, argc, argv);
+	if (strcmp(c, "goto") == 0 && argc == 2) {
+		screen_id s;
+		if (screen_parse(argv[1], &s) != 0)
+			return fail(r, "expected a screen name (welcome, info, gallery), saw \"%s\"",
+				    argv[1]);
+		app_goto(r->a, s);
+		app_advance(r->a, TAP_MS);
+		return 0;
+	}
+	if (strcmp(c, "key") == 0 && argc == 2)
+		return cmd_key(r, argv[1]);
+	if (strcmp(c, "close") == 0 && argc == 1)
+		return cmd_close(r);
+	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
+		       "card, goto, key, close) with its arguments, saw \"%s\" with %d argument%s",
+		    c, argc - 1, argc == 2 ? "" : "s");
+}
+
+int script_run(app *a, const char *path, const char *shots_dir)
+{
+	run r = {.a = a, .path = path, .shots = shots_dir};
+	snprintf(r.dir, sizeof r.dir, "%s", path);
+	char *slash = strrchr(r.dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		snprintf(r.dir, sizeof r.dir, ".");
+
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		return 1;
+	}
+	app_advance(a, 0); /* the first frame */
+	char line[LINE_MAX_LEN];
+	int rc = 0;
+	while (fgets(line, sizeof line, f)) {
+		r.line++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			rc = fail(&r, "expected a line shorter than %d bytes, saw a longer one",
+				  LINE_MAX_LEN);
+			break;
+		}
+		char *argv[MAX_ARGS + 1];
+		int argc = tokenize(line, argv, MAX_ARGS + 1);
+		if (argc < 0) {
+			rc = fail(&r, "expected a command with at most %d arguments and closed quotes, "
+				      "saw a malformed line", MAX_ARGS);
+			break;
+		}
+		if (argc == 0)
+			continue;
+		if ((rc = step(&r, argc, argv)) != 0)
+			break;
+		r.steps++;
+	}
+	fclose(f);
+	if (rc == 0)
+		printf("%s: %d steps passed\n", path, r.steps);
+	return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * script: the headless scenario runner (`kiosk --headless --script FILE`).
+ *
+ * A scenario is a text file of commands, one per line ('#' comments):
+ *
+ *   tap "Label"            tap the widget with that label (current language);
+ *                          fails when absent, disabled or behind a dialog
+ *   type "text"            tap the on-screen keyboard's keys, shift included
+ *   drag "Label" up|down N drag N design pixels starting on that widget
+ *   expect text "..."      some widget's label or value contains the text
+ *   expect no text "..."   no widget shows the text
+ *   expect screen NAME     the current screen (welcome, info, gallery)
+ *   expect field "Label" "value"    a text field holds exactly that value
+ *   expect checked|unchecked "Label"
+ *   wait 30s | 500ms | 2m  advance the virtual clock
+ *   screenshot NAME        write DIR/NAME.png (with --screenshots DIR)
+ *   language id|en         switch language with the on-screen toggle
+ *   card insert FILE | card remove   the simulated card reader
+ *   goto SCREEN            open a screen directly (developer screens)
+ *   key NAME               press a physical key (Escape, Alt+F4, Ctrl+Q, Alt+Tab)
+ *   close                  the window manager's close button
+ *
+ * Every command waits for the kiosk to settle. A failure prints
+ * "SCRIPT:LINE: expected ..., saw ..." on stderr and stops the run.
+ */
+#ifndef KIOSK_SCRIPT_H
+#define KIOSK_SCRIPT_H
+
+#include "app.h"
+
+/*
+ * Run the scenario at PATH against A (opened with opts.headless). Screenshots
+ * go to SHOTS_DIR (may be NULL: screenshot commands are then checked but
+ * skipped). Returns 0 when every command passed, 1 on the first failure or
+ * when the file cannot be read or parsed.
+ */
+int script_run(app *a, const char *path, const char *shots_dir);
+
+#endif
