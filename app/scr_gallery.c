@@ -76,9 +76,9 @@ void scr_gallery_draw(app *a, ui_rect r)
 					   "gallery.opt_email"};
 	ui_choice(u, "gallery.choice", opts, 3, &f->choice, ui_col_take(&col, ui_choice_height(u, 3)));
 
-	list_demo(a, ui_col_take(&col, 5 * th->touch_min));
 	ui_progress(u, "gallery.progress", ui_col_take(&col, 90), 0.4f);
 	ui_spinner(u, "gallery.spinner", ui_col_take(&col, th->spinner_d));
+	list_demo(a, ui_col_take(&col, 5 * th->touch_min));
 
 	ui_rect row = ui_col_take(&col, th->button_h);
 	if (ui_button(u, "gallery.open_dialog", ui_split(row, 2, th->gap, 0), UI_BTN_PRIMARY)) {

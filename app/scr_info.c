@@ -214,7 +214,8 @@ void scr_info_draw(app *a, ui_rect r)
 	col.y += th->gap - th->gap_small;
 
 	ui_rect view = ui_col_rest(&col);
-	ui_rect content = ui_scroll_begin(u, tabs[a->scr.info_tab], view);
+	ui_push_id(u, (uint32_t)a->scr.info_tab); /* each tab keeps its own scroll position */
+	ui_rect content = ui_scroll_begin(u, "info.content", view);
 	doc d = {a, u, th, {content.x, content.y, content.w - 24, 0}, content.y};
 	switch (a->scr.info_tab) {
 	case 0:
@@ -231,4 +232,5 @@ void scr_info_draw(app *a, ui_rect r)
 		break;
 	}
 	ui_scroll_end(u, d.area.y - d.y0);
+	ui_pop_id(u);
 }

@@ -13,7 +13,12 @@
 #include "log.h"
 #include "script.h"
 
-enum { MAX_ARGS = 4, LINE_MAX_LEN = 1024, TAP_MS = 100 };
+enum {
+	MAX_ARGS = 4,
+	LINE_MAX_LEN = 1024,
+	TAP_MS = 100,     /* a finger's press and release take about this long */
+	UI_DRAG_SLOP = 30, /* a stroke shorter than this would read as a tap */
+};
 
 typedef struct run {
 	app *a;
@@ -227,30 +232,69 @@ static int cmd_type(run *r, const char *text)
 	return 0;
 }
 
+/* Where a finger would start dragging W: a point of it that no scroll
+ * region drawn above it (a list inside the page) covers. */
+static void drag_start(run *r, const ui_widget *w, int *x, int *y)
+{
+	static const int tenths[] = {5, 2, 8, 1, 9};
+	ui *u = r->a->ui;
+	size_t idx = 0;
+	while (idx < ui_widget_count(u) && ui_widget_at(u, idx) != w)
+		idx++;
+	*x = w->r.x + w->r.w / 2;
+	for (size_t t = 0; t < sizeof tenths / sizeof tenths[0]; t++) {
+		*y = w->r.y + w->r.h * tenths[t] / 10;
+		bool covered = false;
+		for (size_t i = idx + 1; i < ui_widget_count(u) && !covered; i++) {
+			const ui_widget *o = ui_widget_at(u, i);
+			covered = o->role == UI_ROLE_LIST && *x >= o->r.x && *x < o->r.x + o->r.w &&
+				  *y >= o->r.y && *y < o->r.y + o->r.h;
+		}
+		if (!covered)
+			return;
+	}
+	*y = w->r.y + w->r.h / 2;
+}
+
+/*
+ * Drag N pixels on the widget labelled LABEL, as a person does: strokes that
+ * start inside the widget (where no inner list covers it) and stay on the
+ * screen, repeated until the whole distance is covered.
+ */
 static int cmd_drag(run *r, const char *label, const char *dir, const char *amount)
 {
-	const ui_widget *w = find(r, label, -1);
-	if (!w) {
-		char seen[1536];
-		return fail(r, "expected a widget labelled \"%s\" to drag, saw %s", label,
-			    seen_labels(r, true, seen, sizeof seen));
-	}
 	char *end;
 	long dist = strtol(amount, &end, 10);
-	if (*end || dist <= 0 || dist > 5000)
-		return fail(r, "expected a distance in pixels (1-5000), saw \"%s\"", amount);
+	if (*end || dist <= 0 || dist > 20000)
+		return fail(r, "expected a distance in pixels (1-20000), saw \"%s\"", amount);
 	int sign = strcmp(dir, "up") == 0 ? -1 : strcmp(dir, "down") == 0 ? 1 : 0;
 	if (!sign)
 		return fail(r, "expected up or down, saw \"%s\"", dir);
-	int x = w->r.x + w->r.w / 2, y = w->r.y + w->r.h / 2;
-	push_finger(r, SDL_FINGERDOWN, x, y);
-	for (long moved = 0; moved < dist;) {
-		moved = moved + 40 > dist ? dist : moved + 40;
-		push_finger(r, SDL_FINGERMOTION, x, y + sign * (int)moved);
-		app_advance(r->a, 16);
+	for (long left = dist; left > 0;) {
+		const ui_widget *w = find(r, label, -1);
+		if (!w) {
+			char seen[1536];
+			return fail(r, "expected a widget labelled \"%s\" to drag, saw %s", label,
+				    seen_labels(r, true, seen, sizeof seen));
+		}
+		int x, y;
+		drag_start(r, w, &x, &y);
+		/* Room to the edge of the widget in the stroke's direction. */
+		long room = sign < 0 ? y - w->r.y - 8 : w->r.y + w->r.h - 8 - y;
+		long stroke = left < room ? left : room;
+		if (stroke <= UI_DRAG_SLOP)
+			return fail(r, "expected room to drag \"%s\", saw a widget %d px high", label,
+				    w->r.h);
+		push_finger(r, SDL_FINGERDOWN, x, y);
+		for (long moved = 0; moved < stroke;) {
+			moved = moved + 40 > stroke ? stroke : moved + 40;
+			push_finger(r, SDL_FINGERMOTION, x, y + sign * (int)moved);
+			app_advance(r->a, 16);
+		}
+		push_finger(r, SDL_FINGERUP, x, y + sign * (int)stroke);
+		app_advance(r->a, TAP_MS);
+		left -= stroke;
 	}
-	push_finger(r, SDL_FINGERUP, x, y + sign * (int)dist);
-	app_advance(r->a, TAP_MS);
 	return 0;
 }
 

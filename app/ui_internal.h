@@ -81,6 +81,7 @@ struct ui {
 	ui_kbd_kind fkind;
 	size_t caret;
 	bool shift;
+	bool reveal; /* scroll the focused field into view (keyboard just opened) */
 
 	bool frame_req;
 	uint64_t wake;

@@ -177,6 +177,32 @@ static void place_caret(ui *u, const char *buf, int tap_x)
 	u->caret = best;
 }
 
+/*
+ * Scroll the innermost scroll region so R is fully visible: the keyboard has
+ * just taken the lower part of the screen and the person must see what they
+ * type. Done once per focus, so the person can still scroll away.
+ */
+static void reveal(ui *u, ui_rect r)
+{
+	if (u->nscroll == 0) {
+		u->reveal = false;
+		return;
+	}
+	ui_scroll_state *st = &u->scroll[u->scroll_cur[u->nscroll - 1]];
+	ui_rect view = u->clip[u->nclip - 1];
+	int margin = u->th->gap;
+	int delta = 0;
+	if (r.y + r.h + margin > view.y + view.h)
+		delta = r.y + r.h + margin - (view.y + view.h);
+	if (r.y - delta - margin < view.y)
+		delta = r.y - margin - view.y;
+	if (delta) {
+		st->offset += delta; /* clamped by ui_scroll_begin next frame */
+		u->frame_req = true;
+	}
+	u->reveal = false;
+}
+
 int ui_field(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kbd_kind kind,
 	     ui_rect r, const char *hint_key, const char *error_key)
 {
@@ -189,12 +215,16 @@ int ui_field(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kb
 	ui_rect box = {r.x, r.y + cap_h + th->gap_small, r.w, th->field_box_h};
 	int pad = th->gap;
 
-	ui_hit hit = ui_interact(u, id, box, true);
+	/* The caption is part of the target, as a label is on the web: more
+	 * surface for a finger. */
+	ui_rect target = {r.x, r.y, r.w, box.y + box.h - r.y};
+	ui_hit hit = ui_interact(u, id, target, true);
 	if (hit.clicked) {
 		if (u->focus != id)
 			u->shift = false;
 		u->focus = id;
-		place_caret(u, buf, u->px - (box.x + pad));
+		u->reveal = true;
+		place_caret(u, buf, u->py < box.y ? 1 << 20 : u->px - (box.x + pad));
 		if (kind == UI_KBD_NAME)
 			u->shift = u->caret == 0 || buf[u->caret - 1] == ' ';
 	}
@@ -239,20 +269,27 @@ int ui_field(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kb
 		snprintf(cnt, sizeof cnt, "%d/%d", utf8_count(buf), max_chars);
 		int ch;
 		ui_measure(u, UI_FONT_SMALL, cnt, 0, &counter_w, &ch);
-		ui_emit_text(u, (ui_rect){r.x + r.w - counter_w, hy, counter_w, small_h},
-			     ui_intern(u, cnt), UI_FONT_SMALL, th->color.text_muted, UI_ALIGN_RIGHT);
+		ui_rect cr = {r.x + r.w - counter_w, hy, counter_w, small_h};
+		const char *ct = ui_intern(u, cnt);
+		ui_emit_text(u, cr, ct, UI_FONT_SMALL, th->color.text_muted, UI_ALIGN_RIGHT);
+		ui_record(u, id ^ 0x636e74u, UI_ROLE_TEXT, UI_W_ENABLED, cr, ct, NULL);
 	}
 	const char *under = error_key ? ui_tr(u, error_key) : hint_key ? ui_tr(u, hint_key) : NULL;
 	int under_h = small_h;
 	if (under) {
 		int uw;
 		ui_measure(u, UI_FONT_SMALL, under, r.w - counter_w - th->gap, &uw, &under_h);
-		ui_emit_text(u, (ui_rect){r.x, hy, r.w - counter_w - th->gap, under_h}, under,
-			     UI_FONT_SMALL, error_key ? th->color.danger : th->color.text_muted,
-			     UI_ALIGN_LEFT);
+		ui_rect ur = {r.x, hy, r.w - counter_w - th->gap, under_h};
+		ui_emit_text(u, ur, under, UI_FONT_SMALL,
+			     error_key ? th->color.danger : th->color.text_muted, UI_ALIGN_LEFT);
+		ui_record(u, id ^ 0x68696eu, UI_ROLE_TEXT, UI_W_ENABLED, ur, under, NULL);
 	}
-	ui_record(u, id, UI_ROLE_FIELD, UI_W_ENABLED | (focused ? UI_W_FOCUSED : 0u),
-		  (ui_rect){r.x, r.y, r.w, hy + small_h - r.y}, caption, shown);
+	ui_record(u, id, UI_ROLE_FIELD, UI_W_ENABLED | (focused ? UI_W_FOCUSED : 0u), target, caption,
+		  shown);
+	/* Show the whole field, hint and counter included, above the keyboard;
+	 * from the frame after the tap on, when the layout has made room for it. */
+	if (focused && u->reveal && !hit.clicked)
+		reveal(u, (ui_rect){r.x, r.y, r.w, hy + under_h - r.y});
 	return hy + under_h - r.y;
 }
 
