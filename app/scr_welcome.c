@@ -67,14 +67,11 @@ void scr_welcome_draw(app *a, ui_rect full)
 	ui_col col = ui_col_make(ui_inset(hero, th->margin, th->margin), th->gap);
 
 	ui_rect top = ui_col_take(&col, th->touch_min);
-	int toggle_w = 340;
-	ui_rect office = th->landscape ? top : (ui_rect){top.x, top.y, top.w - toggle_w - th->gap, top.h};
+	ui_rect office = th->landscape ? top : (ui_rect){top.x, top.y, top.w - 420, top.h};
 	int oh = ui_label(u, "common.city", office, UI_FONT_STRONG, white, UI_ALIGN_LEFT);
 	ui_label(u, "common.office", (ui_rect){office.x, office.y + oh, office.w, 40}, UI_FONT_SMALL,
 		 theme_alpha(white, 215), UI_ALIGN_LEFT);
-	ui_rect toggle = th->landscape
-				 ? (ui_rect){full.w - th->margin - toggle_w, th->margin, toggle_w, th->touch_min}
-				 : (ui_rect){top.x + top.w - toggle_w, top.y, toggle_w, th->touch_min};
+	ui_rect toggle = {th->margin, th->margin, full.w - 2 * th->margin, th->touch_min};
 
 	col.y += th->landscape ? 120 : 90;
 	ui_rect badge = ui_col_take(&col, 56);
@@ -109,7 +106,17 @@ void scr_welcome_draw(app *a, ui_rect full)
 			 UI_BTN_PRIMARY, true))
 		start = true;
 
-	shell_lang_toggle(a, toggle, true);
+	/* Date and time at the foot: the kiosk is alive and in service. */
+	const char *when = shell_datetime(a);
+	int ww, wh;
+	ui_measure(u, UI_FONT_BODY, when, 0, &ww, &wh);
+	ui_rect foot = th->landscape ? (ui_rect){th->margin, full.h - th->margin - wh, hero.w - 2 * th->margin, wh}
+				     : (ui_rect){th->margin, full.h - th->margin - wh, full.w - 2 * th->margin, wh};
+	ui_label_text(u, when, foot, UI_FONT_BODY,
+		      th->landscape ? theme_alpha(white, 215) : th->color.text_muted,
+		      th->landscape ? UI_ALIGN_LEFT : UI_ALIGN_CENTER);
+
+	shell_lang_toggle(a, toggle);
 	if (start)
 		app_goto(a, SCREEN_INFO);
 }

@@ -27,18 +27,25 @@ int screen_parse(const char *name, screen_id *out)
 	return -1;
 }
 
-void shell_lang_toggle(app *a, ui_rect r, bool on_dark)
+void shell_lang_toggle(app *a, ui_rect r)
 {
 	ui *u = a->ui;
-	(void)on_dark;
-	/* The label names the other language, in that language. */
-	if (ui_button_ex(u, "common.lang_toggle", ui_tr(u, "common.lang_toggle"), NULL,
-			 r, UI_BTN_SECONDARY, true))
+	const theme *th = &a->th;
+	/* The label names the other language, in that language; the button is as
+	 * wide as its label needs, at the right end of R. */
+	const char *label = ui_tr(u, "common.lang_toggle");
+	int tw, tth;
+	ui_measure(u, UI_FONT_BUTTON, label, 0, &tw, &tth);
+	int w = tw + 3 * th->gap;
+	if (w < 260)
+		w = 260;
+	ui_rect b = {r.x + r.w - w, r.y, w, th->touch_min};
+	if (ui_button_ex(u, "common.lang_toggle", label, NULL, b, UI_BTN_SECONDARY, true))
 		app_set_lang(a, ui_lang(u) == CAT_ID ? CAT_EN : CAT_ID);
 }
 
 /* "Selasa, 24 November 2026 · 09.00 WIB" (WIB = UTC+7 whatever the machine's zone). */
-static const char *datetime_text(app *a)
+const char *shell_datetime(app *a)
 {
 	static const char *const days[7] = {"day.sun", "day.mon", "day.tue", "day.wed",
 					    "day.thu", "day.fri", "day.sat"};
@@ -64,15 +71,13 @@ static void header(app *a, const screen_def *def)
 	const theme *th = &a->th;
 	ui_rect bar = {0, 0, th->design_w, th->header_h};
 	ui_draw_rect(u, bar, th->color.header_bg, 0);
-	int toggle_w = 340;
-	ui_rect toggle = {bar.w - th->margin - toggle_w, (bar.h - th->touch_min) / 2, toggle_w,
-			  th->touch_min};
-	ui_rect text = {th->margin, 18, toggle.x - 2 * th->margin, bar.h};
+	ui_rect text = {th->margin, 18, bar.w - 2 * th->margin - 420, bar.h};
 	ui_label(u, "common.office", text, UI_FONT_SMALL, theme_alpha(th->color.header_text, 210),
 		 UI_ALIGN_LEFT);
 	text.y += 40;
 	ui_label(u, def->title_key, text, UI_FONT_SUBTITLE, th->color.header_text, UI_ALIGN_LEFT);
-	shell_lang_toggle(a, toggle, true);
+	shell_lang_toggle(a, (ui_rect){th->margin, (bar.h - th->touch_min) / 2, bar.w - 2 * th->margin,
+				       th->touch_min});
 }
 
 static void footer(app *a, ui_rect r)
@@ -82,7 +87,7 @@ static void footer(app *a, ui_rect r)
 	ui_draw_rect(u, r, th->color.surface, 0);
 	ui_draw_rect(u, (ui_rect){r.x, r.y, r.w, 2}, th->color.border, 0);
 	ui_rect inner = ui_inset(r, th->margin, (r.h - th->button_h) / 2);
-	const char *when = datetime_text(a);
+	const char *when = shell_datetime(a);
 	int ww, wh;
 	ui_measure(u, UI_FONT_SMALL, when, 0, &ww, &wh);
 	ui_rect home = {inner.x, inner.y, inner.w - ww - th->gap, inner.h};

@@ -34,8 +34,12 @@ int screen_parse(const char *name, screen_id *out);
  * field has focus, and the idle dialog. Called between ui_begin/ui_end. */
 void shell_frame(struct app *a);
 
-/* The language toggle button, for screens without chrome (the welcome). */
-void shell_lang_toggle(struct app *a, ui_rect r, bool on_dark);
+/* The language toggle button, right-aligned in R (screens without chrome
+ * place it themselves). */
+void shell_lang_toggle(struct app *a, ui_rect r);
+/* "Selasa, 24 November 2026 · 09.00 WIB", in the current language, in the
+ * frame arena. WIB (UTC+7) whatever the machine's time zone. */
+const char *shell_datetime(struct app *a);
 
 /* Screen draw functions. */
 void scr_welcome_draw(struct app *a, ui_rect content);
