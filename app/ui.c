@@ -163,10 +163,10 @@ static uint64_t frame_hash(const ui_frame *f)
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < f->ncmd; i++) {
 		const ui_cmd *c = &f->cmds[i];
-		int v[10] = {(int)c->type, c->r.x,	c->r.y,	  c->r.w,	 c->r.h,
-			     c->radius,	   c->border, (int)c->font, (int)c->align,
-			     (c->color.r << 24) | (c->color.g << 16) | (c->color.b << 8) | c->color.a};
+		int v[9] = {(int)c->type, c->r.x,    c->r.y,	    c->r.w,	    c->r.h,
+			    c->radius,	  c->border, (int)c->font, (int)c->align};
 		h = fnv64(h, v, sizeof v);
+		h = fnv64(h, &c->color, sizeof c->color);
 		if (c->type == UI_CMD_TEXT && c->text)
 			h = fnv64(h, c->text, strlen(c->text) + 1);
 	}

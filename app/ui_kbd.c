@@ -325,8 +325,11 @@ static bool accepts(const ui *u, const char *text)
 	case UI_KBD_NIK:
 		return n == 1 && text[0] >= '0' && text[0] <= '9';
 	case UI_KBD_PHONE:
+		/* '+' only as the first character, and nothing in front of it. */
 		if (text[0] == '+')
 			return u->caret == 0 && u->fbuf[0] != '+';
+		if (u->caret == 0 && u->fbuf[0] == '+')
+			return false;
 		return n == 1 && text[0] >= '0' && text[0] <= '9';
 	case UI_KBD_EMAIL:
 		return !(text[0] == '@' && strchr(u->fbuf, '@'));
@@ -353,6 +356,9 @@ static void apply_key(ui *u, const kdef *k, const char *typed)
 			memmove(b + from, b + u->caret, strlen(b + u->caret) + 1);
 			u->caret = from;
 		}
+		/* Names: a capital is due again at the start and after a space. */
+		if (u->fkind == UI_KBD_NAME)
+			u->shift = u->caret == 0 || b[u->caret - 1] == ' ';
 		break;
 	case K_SPACE:
 	case K_CHAR:
@@ -364,7 +370,7 @@ static void apply_key(ui *u, const kdef *k, const char *typed)
 		memcpy(b + u->caret, typed, n);
 		u->caret += n;
 		if (u->fkind == UI_KBD_NAME)
-			u->shift = typed[0] == ' ';
+			u->shift = u->caret == 0 || b[u->caret - 1] == ' ';
 		else if (k->upper)
 			u->shift = false; /* shift is one-shot */
 		break;
