@@ -171,6 +171,12 @@ void app_close(app **ap)
 
 void app_end_session(app *a)
 {
+	if (a->in_frame) { /* never wipe the frame being built */
+		a->end_pending = true;
+		ui_request_frame(a->ui);
+		return;
+	}
+	a->end_pending = false;
 	bool was = a->sess.active;
 	session_wipe(&a->sess);
 	ui_wipe(a->ui);
@@ -236,9 +242,13 @@ static void run_frames(app *a)
 			app_end_session(a);
 		}
 		ui_begin(a->ui, now);
+		a->in_frame = true;
 		shell_frame(a);
+		a->in_frame = false;
 		if (ui_end(a->ui))
 			a->dirty = true;
+		if (a->end_pending)
+			app_end_session(a);
 		a->frames_run++;
 		if (!ui_frame_requested(a->ui))
 			break;
@@ -286,6 +296,18 @@ static void handle_event(app *a, const SDL_Event *ev)
 	case SDL_FINGERDOWN:
 	case SDL_FINGERUP:
 	case SDL_FINGERMOTION: {
+		/* Follow one finger: a palm or a second finger must not press
+		 * anything while the first is down. */
+		if (ev->type == SDL_FINGERDOWN) {
+			if (a->finger_down)
+				break;
+			a->finger_down = true;
+			a->finger = ev->tfinger.fingerId;
+		} else if (!a->finger_down || ev->tfinger.fingerId != a->finger) {
+			break;
+		} else if (ev->type == SDL_FINGERUP) {
+			a->finger_down = false;
+		}
 		int wx = (int)(ev->tfinger.x * (float)a->win_w), wy = (int)(ev->tfinger.y * (float)a->win_h);
 		ui_ptr_event pe = ev->type == SDL_FINGERDOWN ? UI_PTR_DOWN
 				  : ev->type == SDL_FINGERUP ? UI_PTR_UP

@@ -65,7 +65,11 @@ typedef struct app {
 	session sess;
 	int idle_seconds_left;
 
+	bool in_frame;        /* between ui_begin and ui_end */
+	bool end_pending;     /* a session end asked for mid-frame, done after it */
 	bool dirty;           /* the last frame differs from what is presented */
+	bool finger_down;     /* a finger is on the glass: others are ignored */
+	SDL_FingerID finger;  /* ... and this is the one we follow */
 	bool have_move;       /* a coalesced finger/mouse motion is pending */
 	int move_x, move_y;
 	uint64_t frames_presented;
@@ -99,7 +103,8 @@ int64_t app_wall_time(const app *a);
 
 /* Switch screens: leaving for the welcome screen ends the session. */
 void app_goto(app *a, screen_id s);
-/* End the session: wipe form data, caches and screen state; back to welcome. */
+/* End the session: wipe form data, caches and screen state; back to welcome.
+ * Asked for during a frame (a button), it happens right after that frame. */
 void app_end_session(app *a);
 /* Toggle Indonesian / English for the rest of the session. */
 void app_set_lang(app *a, cat_lang lang);
