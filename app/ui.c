@@ -59,6 +59,7 @@ void ui_wipe(ui *u)
 	u->active = 0;
 	u->scroll_candidate = 0;
 	u->dragging = false;
+	u->modal_prev = false; /* the next visitor's first touch must count */
 	memset(u->scroll, 0, sizeof u->scroll);
 	u->frame_req = true;
 }
@@ -120,7 +121,9 @@ const char *ui_trf(ui *u, const char *key, const char *const *args, int nargs)
 		}
 	}
 	out[o] = '\0';
-	return ui_intern(u, out);
+	const char *r = ui_intern(u, out);
+	explicit_bzero(out, o); /* arguments may one day carry personal data */
+	return r;
 }
 
 /* ---- frames ---------------------------------------------------------------- */

@@ -371,8 +371,8 @@ static void apply_key(ui *u, const kdef *k, const char *typed)
 		u->caret += n;
 		if (u->fkind == UI_KBD_NAME)
 			u->shift = u->caret == 0 || b[u->caret - 1] == ' ';
-		else if (k->upper)
-			u->shift = false; /* shift is one-shot */
+		else
+			u->shift = false; /* shift is one-shot, whatever was typed */
 		break;
 	}
 	}
