@@ -411,6 +411,8 @@ int app_run(app *a)
 {
 	while (!a->quit) {
 		app_pump(a);
+		if (a->quit) /* SIGTERM arrived with this batch: no more waiting */
+			break;
 		if (a->opts.exit_after_first_frame && a->frames_presented > 0) {
 			struct timespec ts;
 			clock_gettime(CLOCK_MONOTONIC, &ts);

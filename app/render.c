@@ -2,10 +2,13 @@
  * render: SDL2 + SDL2_ttf backend of the widget layer (see render.h).
  *
  * Design pixels map to window pixels by one uniform scale and an offset.
- * Text is rendered white once into a streaming texture and tinted per draw
- * with the texture colour/alpha modulation, so colour is not part of the
- * cache key. Streaming textures let us zero the pixels of a text that showed
- * personal data before the texture is freed.
+ * A cache entry is created when text is measured (sizes come from SDL_ttf's
+ * metrics, without rasterising, for single lines) and gets its texture when
+ * first drawn, rendered in its draw colour: SDL's software renderer blits an
+ * untinted texture with its fast alpha path, while colour modulation falls
+ * back to a generic per-pixel blitter about 3x slower (measured, see
+ * docs/benchmarks.md). Streaming textures let us zero the pixels of a text
+ * that showed personal data before the texture is freed.
  */
 #include <math.h>
 #include <stdio.h>
@@ -29,8 +32,10 @@ typedef struct text_entry {
 	char *text;
 	size_t len;
 	int font, wrap, align;
-	SDL_Texture *tex;
-	int w, h; /* window pixels */
+	int w, h;          /* window pixels */
+	bool multiline;    /* wrapped onto several lines: alignment matters */
+	SDL_Texture *tex;  /* NULL until first drawn */
+	ui_color tex_color; /* the colour baked into TEX */
 	uint64_t used;
 } text_entry;
 
@@ -198,20 +203,48 @@ static void cache_evict(render *rd)
 	free(old);
 }
 
-static SDL_Surface *render_text_surface(render *rd, int font, const char *text, int wrap_px, int align)
+static SDL_Surface *render_text_surface(render *rd, int font, const char *text, int wrap_px, int align,
+					ui_color c)
 {
 	TTF_Font *f = rd->font[font];
-	SDL_Color white = {255, 255, 255, 255};
-	int tw = 0, th = 0;
-	if (TTF_SizeUTF8(f, text, &tw, &th) != 0)
-		return NULL;
-	if (wrap_px > 0 && (tw > wrap_px || strchr(text, '\n'))) {
+	SDL_Color col = {c.r, c.g, c.b, 255};
+	if (wrap_px > 0) {
 		TTF_SetFontWrappedAlign(f, align == UI_ALIGN_CENTER  ? TTF_WRAPPED_ALIGN_CENTER
 					   : align == UI_ALIGN_RIGHT ? TTF_WRAPPED_ALIGN_RIGHT
 								     : TTF_WRAPPED_ALIGN_LEFT);
-		return TTF_RenderUTF8_Blended_Wrapped(f, text, white, (Uint32)wrap_px);
+		return TTF_RenderUTF8_Blended_Wrapped(f, text, col, (Uint32)wrap_px);
 	}
-	return TTF_RenderUTF8_Blended(f, text, white);
+	return TTF_RenderUTF8_Blended(f, text, col);
+}
+
+/* Copy SURF into a new streaming texture (wiping the surface). NULL on error. */
+static SDL_Texture *texture_from(render *rd, SDL_Surface *surf)
+{
+	SDL_Surface *argb = surf->format->format == SDL_PIXELFORMAT_ARGB8888
+				    ? surf
+				    : SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_ARGB8888, 0);
+	SDL_Texture *tex = NULL;
+	if (argb) {
+		tex = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING,
+					argb->w, argb->h);
+		void *pixels;
+		int pitch;
+		if (tex && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
+			for (int y = 0; y < argb->h; y++)
+				memcpy((char *)pixels + (size_t)y * (size_t)pitch,
+				       (char *)argb->pixels + (size_t)y * (size_t)argb->pitch,
+				       (size_t)argb->w * 4);
+			SDL_UnlockTexture(tex);
+			SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+		}
+		/* The surfaces held the text's pixels: wipe before freeing. */
+		explicit_bzero(argb->pixels, (size_t)argb->pitch * (size_t)argb->h);
+		if (argb != surf)
+			SDL_FreeSurface(argb);
+	}
+	explicit_bzero(surf->pixels, (size_t)surf->pitch * (size_t)surf->h);
+	SDL_FreeSurface(surf);
+	return tex;
 }
 
 static text_entry *cache_get(render *rd, int font, const char *text, int wrap, int align)
@@ -241,39 +274,25 @@ static text_entry *cache_get(render *rd, int font, const char *text, int wrap, i
 		return NULL;
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	SDL_Surface *surf = len ? render_text_surface(rd, font, copy, wrap ? px(rd, wrap) : 0, align) : NULL;
-	int w = 0, hgt = TTF_FontLineSkip(rd->font[font]);
-	SDL_Texture *tex = NULL;
-	if (surf) {
-		SDL_Surface *argb = surf->format->format == SDL_PIXELFORMAT_ARGB8888
-					    ? surf
-					    : SDL_ConvertSurfaceFormat(surf, SDL_PIXELFORMAT_ARGB8888, 0);
-		if (argb) {
-			w = argb->w;
-			hgt = argb->h;
-			tex = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888,
-						SDL_TEXTUREACCESS_STREAMING, w, hgt);
-			void *pixels;
-			int pitch;
-			if (tex && SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
-				for (int y = 0; y < hgt; y++)
-					memcpy((char *)pixels + (size_t)y * (size_t)pitch,
-					       (char *)argb->pixels + (size_t)y * (size_t)argb->pitch,
-					       (size_t)w * 4);
-				SDL_UnlockTexture(tex);
-				SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
-			}
-			/* The surfaces held the text's pixels: wipe before freeing. */
-			explicit_bzero(argb->pixels, (size_t)argb->pitch * (size_t)argb->h);
-			if (argb != surf)
-				SDL_FreeSurface(argb);
+	TTF_Font *f = rd->font[font];
+	int w = 0, hgt = TTF_FontLineSkip(f), wrap_px = wrap ? px(rd, wrap) : 0;
+	bool multi = false;
+	if (len && TTF_SizeUTF8(f, copy, &w, &hgt) != 0)
+		log_warn("render", "text measurement failed: %s", TTF_GetError());
+	if (len && wrap_px > 0 && (w > wrap_px || strchr(copy, '\n'))) {
+		/* Several lines: only laying them out gives the size. */
+		SDL_Surface *surf = render_text_surface(rd, font, copy, wrap_px, align,
+							(ui_color){255, 255, 255, 255});
+		if (surf) {
+			w = surf->w;
+			hgt = surf->h;
+			multi = true;
+			explicit_bzero(surf->pixels, (size_t)surf->pitch * (size_t)surf->h);
+			SDL_FreeSurface(surf);
 		}
-		explicit_bzero(surf->pixels, (size_t)surf->pitch * (size_t)surf->h);
-		SDL_FreeSurface(surf);
-	} else if (len) {
-		log_warn("render", "text rendering failed: %s", TTF_GetError());
 	}
-	*e = (text_entry){h, copy, len, font, wrap, align, tex, w, hgt, rd->frame};
+	*e = (text_entry){.hash = h, .text = copy, .len = len, .font = font, .wrap = wrap,
+			  .align = align, .w = w, .h = hgt, .multiline = multi, .used = rd->frame};
 	rd->ncache++;
 	return e;
 }
@@ -395,36 +414,125 @@ static void draw_rect(render *rd, const ui_cmd *c)
 
 static void draw_text(render *rd, const ui_cmd *c)
 {
-	/* Same key as measurement when left-aligned; wrapped lines of other
-	 * alignments are laid out by SDL_ttf inside the wrap width. */
 	int wrap = c->r.w >= (1 << 16) ? 0 : c->r.w;
-	text_entry *e = cache_get(rd, (int)c->font, c->text, wrap, (int)c->align);
-	if (!e || !e->tex)
+	/* One line looks the same whatever the alignment: share the entry made
+	 * when the text was measured (left-aligned). */
+	text_entry *e = cache_get(rd, (int)c->font, c->text, wrap, UI_ALIGN_LEFT);
+	if (e && e->multiline && c->align != UI_ALIGN_LEFT)
+		e = cache_get(rd, (int)c->font, c->text, wrap, (int)c->align);
+	if (!e || !e->len)
 		return;
+	ui_color col = c->color;
+	if (!e->tex || memcmp(&e->tex_color, &col, sizeof col) != 0) {
+		if (e->tex) {
+			void *pixels;
+			int pitch;
+			if (SDL_LockTexture(e->tex, NULL, &pixels, &pitch) == 0) {
+				explicit_bzero(pixels, (size_t)pitch * (size_t)e->h);
+				SDL_UnlockTexture(e->tex);
+			}
+			SDL_DestroyTexture(e->tex);
+			e->tex = NULL;
+		}
+		SDL_Surface *surf = render_text_surface(rd, e->font, e->text,
+							e->multiline ? px(rd, wrap) : 0, e->align, col);
+		if (!surf) {
+			log_warn("render", "text rendering failed: %s", TTF_GetError());
+			return;
+		}
+		e->w = surf->w;
+		e->h = surf->h;
+		e->tex = texture_from(rd, surf);
+		e->tex_color = col;
+		if (!e->tex)
+			return;
+		SDL_SetTextureAlphaMod(e->tex, col.a);
+	}
 	SDL_Rect box = to_win(rd, c->r);
 	int x = box.x;
 	if (wrap && c->align == UI_ALIGN_CENTER)
 		x = box.x + (box.w - e->w) / 2;
 	else if (wrap && c->align == UI_ALIGN_RIGHT)
 		x = box.x + box.w - e->w;
-	SDL_SetTextureColorMod(e->tex, c->color.r, c->color.g, c->color.b);
-	SDL_SetTextureAlphaMod(e->tex, c->color.a);
 	SDL_RenderCopy(rd->r, e->tex, NULL, &(SDL_Rect){x, box.y, e->w, e->h});
+}
+
+/*
+ * Paint the theme background, except under the full-width and full-height
+ * opaque bands the frame paints anyway (header, hero panel, footer, keyboard).
+ * Filling is most of a software frame's cost (memory bandwidth), so not
+ * painting pixels twice is the cheapest speed-up there is.
+ */
+static void fill_background(render *rd, const ui *u)
+{
+	const theme *th = rd->th;
+	int W = th->design_w, H = th->design_h;
+	/* Up to 8 horizontal and 8 vertical bands, design pixels. */
+	int hy0[8], hy1[8], nh = 0, vx0[8], vx1[8], nv = 0;
+	bool clipped = false;
+	for (size_t i = 0; i < ui_cmd_count(u); i++) {
+		const ui_cmd *c = ui_cmd_at(u, i);
+		if (c->type == UI_CMD_CLIP)
+			clipped = c->r.x != 0 || c->r.y != 0 || c->r.w != W || c->r.h != H;
+		if (c->type != UI_CMD_RECT || clipped || c->border || c->radius || c->color.a != 255)
+			continue;
+		if (c->r.x <= 0 && c->r.x + c->r.w >= W && nh < 8) {
+			hy0[nh] = c->r.y;
+			hy1[nh++] = c->r.y + c->r.h;
+		} else if (c->r.y <= 0 && c->r.y + c->r.h >= H && nv < 8) {
+			vx0[nv] = c->r.x;
+			vx1[nv++] = c->r.x + c->r.w;
+		}
+	}
+	SDL_SetRenderDrawColor(rd->r, th->color.bg.r, th->color.bg.g, th->color.bg.b, 255);
+	/* Walk rows top to bottom in runs not covered by a horizontal band, and
+	 * within each run, columns not covered by a vertical band. */
+	for (int y = 0; y < H;) {
+		int next = H;
+		bool covered = false;
+		for (int i = 0; i < nh; i++) {
+			if (y >= hy0[i] && y < hy1[i]) {
+				covered = true;
+				next = hy1[i];
+				break;
+			}
+			if (hy0[i] > y && hy0[i] < next)
+				next = hy0[i];
+		}
+		if (!covered) {
+			for (int x = 0; x < W;) {
+				int xnext = W;
+				bool xcov = false;
+				for (int i = 0; i < nv; i++) {
+					if (x >= vx0[i] && x < vx1[i]) {
+						xcov = true;
+						xnext = vx1[i];
+						break;
+					}
+					if (vx0[i] > x && vx0[i] < xnext)
+						xnext = vx0[i];
+				}
+				if (!xcov) {
+					SDL_Rect r = to_win(rd, (ui_rect){x, y, xnext - x, next - y});
+					SDL_RenderFillRect(rd->r, &r);
+				}
+				x = xnext;
+			}
+		}
+		y = next;
+	}
 }
 
 void render_draw(render *rd, const ui *u)
 {
 	rd->frame++;
-	const theme *th = rd->th;
 	SDL_RenderSetClipRect(rd->r, NULL);
 	SDL_SetRenderDrawBlendMode(rd->r, SDL_BLENDMODE_NONE);
 	if (rd->off_x || rd->off_y) { /* letterbox bars */
 		SDL_SetRenderDrawColor(rd->r, 0, 0, 0, 255);
 		SDL_RenderClear(rd->r);
 	}
-	SDL_SetRenderDrawColor(rd->r, th->color.bg.r, th->color.bg.g, th->color.bg.b, 255);
-	SDL_Rect design = to_win(rd, (ui_rect){0, 0, th->design_w, th->design_h});
-	SDL_RenderFillRect(rd->r, &design);
+	fill_background(rd, u);
 
 	size_t n = ui_cmd_count(u);
 	for (size_t i = 0; i < n; i++) {

@@ -70,7 +70,7 @@ void scr_welcome_draw(app *a, ui_rect full)
 	ui_rect office = th->landscape ? top : (ui_rect){top.x, top.y, top.w - 420, top.h};
 	int oh = ui_label(u, "common.city", office, UI_FONT_STRONG, white, UI_ALIGN_LEFT);
 	ui_label(u, "common.office", (ui_rect){office.x, office.y + oh, office.w, 40}, UI_FONT_SMALL,
-		 theme_alpha(white, 215), UI_ALIGN_LEFT);
+		 th->color.header_text_muted, UI_ALIGN_LEFT);
 	ui_rect toggle = {th->margin, th->margin, full.w - 2 * th->margin, th->touch_min};
 
 	col.y += th->landscape ? 120 : 90;
@@ -86,9 +86,9 @@ void scr_welcome_draw(app *a, ui_rect full)
 			       UI_ALIGN_LEFT);
 	col.y += title_h + th->gap;
 	int sub_h = ui_label(u, "welcome.subtitle", ui_col_rest(&col), UI_FONT_BODY,
-			     theme_alpha(white, 230), UI_ALIGN_LEFT);
+			     th->color.header_text_muted, UI_ALIGN_LEFT);
 	col.y += sub_h + th->gap * 2;
-	facts(a, ui_col_rest(&col), white, theme_alpha(th->color.primary, 255));
+	facts(a, ui_col_rest(&col), white, th->color.primary);
 
 	/* The invitation: the card, one sentence, one big button. */
 	ui_rect side = th->landscape ? (ui_rect){hero.w, th->margin + th->touch_min, full.w - hero.w,
@@ -113,7 +113,7 @@ void scr_welcome_draw(app *a, ui_rect full)
 	ui_rect foot = th->landscape ? (ui_rect){th->margin, full.h - th->margin - wh, hero.w - 2 * th->margin, wh}
 				     : (ui_rect){th->margin, full.h - th->margin - wh, full.w - 2 * th->margin, wh};
 	ui_label_text(u, when, foot, UI_FONT_BODY,
-		      th->landscape ? theme_alpha(white, 215) : th->color.text_muted,
+		      th->landscape ? th->color.header_text_muted : th->color.text_muted,
 		      th->landscape ? UI_ALIGN_LEFT : UI_ALIGN_CENTER);
 
 	shell_lang_toggle(a, toggle);

@@ -72,7 +72,7 @@ static void header(app *a, const screen_def *def)
 	ui_rect bar = {0, 0, th->design_w, th->header_h};
 	ui_draw_rect(u, bar, th->color.header_bg, 0);
 	ui_rect text = {th->margin, 18, bar.w - 2 * th->margin - 420, bar.h};
-	ui_label(u, "common.office", text, UI_FONT_SMALL, theme_alpha(th->color.header_text, 210),
+	ui_label(u, "common.office", text, UI_FONT_SMALL, th->color.header_text_muted,
 		 UI_ALIGN_LEFT);
 	text.y += 40;
 	ui_label(u, def->title_key, text, UI_FONT_SUBTITLE, th->color.header_text, UI_ALIGN_LEFT);

@@ -46,6 +46,9 @@ void theme_init(theme *th, int landscape)
 	th->color.backdrop = theme_alpha(rgb(0x0A1424), 170);
 	th->color.header_bg = rgb(0x0A2E5C);
 	th->color.header_text = rgb(0xFFFFFF);
+	/* Solid, not translucent white: the software renderer blits untinted
+	 * text on its fast path. */
+	th->color.header_text_muted = rgb(0xD9E1EC);
 	th->color.key_bg = rgb(0xFFFFFF);
 	th->color.key_pressed = rgb(0xBCD4EE);
 	th->color.key_special = rgb(0xD9E0EA);
