@@ -23,7 +23,7 @@
 enum {
 	CACHE_SLOTS = 1024, /* power of two */
 	CACHE_MAX = 600,    /* live entries before unused ones are evicted */
-	CORNER_MAX = 24,
+	CORNER_MAX = 64,
 	TEXT_MAX = 4096,
 };
 
@@ -41,6 +41,7 @@ typedef struct text_entry {
 
 typedef struct corner {
 	int radius, width; /* window px; width 0 = filled */
+	int quadrant;      /* 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right */
 	SDL_Texture *tex;
 } corner;
 
@@ -312,12 +313,14 @@ void render_measure(void *user, ui_font f, const char *text, int wrap_w, int *w,
 
 /* ---- shapes ----------------------------------------------------------------- */
 
-/* An anti-aliased white quarter disc (or quarter ring of WIDTH) of RADIUS px,
- * centre at the bottom-right corner of the texture. */
-static SDL_Texture *corner_get(render *rd, int radius, int width)
+/* An anti-aliased white quarter disc (or quarter ring of WIDTH) of RADIUS px
+ * for corner QUADRANT. One texture per orientation: flipped copies
+ * (SDL_RenderCopyEx) take a slower path in the software renderer. */
+static SDL_Texture *corner_get(render *rd, int radius, int width, int quadrant)
 {
 	for (int i = 0; i < rd->ncorners; i++)
-		if (rd->corners[i].radius == radius && rd->corners[i].width == width)
+		if (rd->corners[i].radius == radius && rd->corners[i].width == width &&
+		    rd->corners[i].quadrant == quadrant)
 			return rd->corners[i].tex;
 	SDL_Texture *tex = SDL_CreateTexture(rd->r, SDL_PIXELFORMAT_ARGB8888,
 					     SDL_TEXTUREACCESS_STATIC, radius, radius);
@@ -329,13 +332,16 @@ static SDL_Texture *corner_get(render *rd, int radius, int width)
 		return NULL;
 	}
 	float ro = (float)radius, ri = width ? (float)(radius - width) : -1.0f;
+	bool right = quadrant & 1, bottom = quadrant & 2;
 	for (int y = 0; y < radius; y++)
 		for (int x = 0; x < radius; x++) {
-			int cover = 0; /* 4x4 supersampling */
+			int cover = 0; /* 4x4 supersampling; the centre is the inner corner */
 			for (int sy = 0; sy < 4; sy++)
 				for (int sx = 0; sx < 4; sx++) {
-					float dx = ro - ((float)x + ((float)sx + 0.5f) / 4.0f);
-					float dy = ro - ((float)y + ((float)sy + 0.5f) / 4.0f);
+					float fx = (float)x + ((float)sx + 0.5f) / 4.0f;
+					float fy = (float)y + ((float)sy + 0.5f) / 4.0f;
+					float dx = right ? fx : ro - fx;
+					float dy = bottom ? fy : ro - fy;
 					float d = sqrtf(dx * dx + dy * dy);
 					cover += d <= ro && d >= ri;
 				}
@@ -345,12 +351,13 @@ static SDL_Texture *corner_get(render *rd, int radius, int width)
 	SDL_UpdateTexture(tex, NULL, px_, radius * 4);
 	free(px_);
 	SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_BLEND);
+	corner c = {radius, width, quadrant, tex};
 	if (rd->ncorners < CORNER_MAX) {
-		rd->corners[rd->ncorners++] = (corner){radius, width, tex};
+		rd->corners[rd->ncorners++] = c;
 	} else { /* full: replace the oldest; rare (few distinct radii exist) */
 		SDL_DestroyTexture(rd->corners[0].tex);
 		memmove(rd->corners, rd->corners + 1, sizeof(corner) * (CORNER_MAX - 1));
-		rd->corners[CORNER_MAX - 1] = (corner){radius, width, tex};
+		rd->corners[CORNER_MAX - 1] = c;
 	}
 	return tex;
 }
@@ -397,19 +404,18 @@ static void draw_rect(render *rd, const ui_cmd *c)
 		fill(rd, r.x, r.y + rad, rad, r.h - 2 * rad);
 		fill(rd, r.x + r.w - rad, r.y + rad, rad, r.h - 2 * rad);
 	}
-	SDL_Texture *t = corner_get(rd, rad, bw);
-	if (!t)
-		return;
-	SDL_SetTextureColorMod(t, col.r, col.g, col.b);
-	SDL_SetTextureAlphaMod(t, col.a);
 	SDL_Rect q[4] = {{r.x, r.y, rad, rad},
 			 {r.x + r.w - rad, r.y, rad, rad},
 			 {r.x, r.y + r.h - rad, rad, rad},
 			 {r.x + r.w - rad, r.y + r.h - rad, rad, rad}};
-	SDL_RendererFlip flips[4] = {SDL_FLIP_NONE, SDL_FLIP_HORIZONTAL, SDL_FLIP_VERTICAL,
-				     (SDL_RendererFlip)(SDL_FLIP_HORIZONTAL | SDL_FLIP_VERTICAL)};
-	for (int i = 0; i < 4; i++)
-		SDL_RenderCopyEx(rd->r, t, NULL, &q[i], 0.0, NULL, flips[i]);
+	for (int i = 0; i < 4; i++) {
+		SDL_Texture *t = corner_get(rd, rad, bw, i);
+		if (!t)
+			return;
+		SDL_SetTextureColorMod(t, col.r, col.g, col.b);
+		SDL_SetTextureAlphaMod(t, col.a);
+		SDL_RenderCopy(rd->r, t, NULL, &q[i]);
+	}
 }
 
 static void draw_text(render *rd, const ui_cmd *c)
