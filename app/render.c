@@ -463,6 +463,23 @@ static void draw_text(render *rd, const ui_cmd *c)
 	SDL_RenderCopy(rd->r, e->tex, NULL, &(SDL_Rect){x, box.y, e->w, e->h});
 }
 
+/* Is AT inside one of the N bands [LO, HI)? *NEXT gets where that answer
+ * next changes (the band's end, or the start of the nearest band after AT,
+ * or END). */
+static bool band_run(const int *lo, const int *hi, int n, int at, int end, int *next)
+{
+	*next = end;
+	for (int i = 0; i < n; i++) {
+		if (at >= lo[i] && at < hi[i]) {
+			*next = hi[i];
+			return true;
+		}
+		if (lo[i] > at && lo[i] < *next)
+			*next = lo[i];
+	}
+	return false;
+}
+
 /*
  * Paint the theme background, except under the full-width and full-height
  * opaque bands the frame paints anyway (header, hero panel, footer, keyboard).
@@ -491,41 +508,15 @@ static void fill_background(render *rd, const ui *u)
 		}
 	}
 	SDL_SetRenderDrawColor(rd->r, th->color.bg.r, th->color.bg.g, th->color.bg.b, 255);
-	/* Walk rows top to bottom in runs not covered by a horizontal band, and
-	 * within each run, columns not covered by a vertical band. */
-	for (int y = 0; y < H;) {
-		int next = H;
-		bool covered = false;
-		for (int i = 0; i < nh; i++) {
-			if (y >= hy0[i] && y < hy1[i]) {
-				covered = true;
-				next = hy1[i];
-				break;
+	/* Rows top to bottom in runs outside the horizontal bands, and within
+	 * each, columns outside the vertical bands. */
+	for (int y = 0, ynext; y < H; y = ynext) {
+		bool ycov = band_run(hy0, hy1, nh, y, H, &ynext);
+		for (int x = 0, xnext; !ycov && x < W; x = xnext)
+			if (!band_run(vx0, vx1, nv, x, W, &xnext)) {
+				SDL_Rect r = to_win(rd, (ui_rect){x, y, xnext - x, ynext - y});
+				SDL_RenderFillRect(rd->r, &r);
 			}
-			if (hy0[i] > y && hy0[i] < next)
-				next = hy0[i];
-		}
-		if (!covered) {
-			for (int x = 0; x < W;) {
-				int xnext = W;
-				bool xcov = false;
-				for (int i = 0; i < nv; i++) {
-					if (x >= vx0[i] && x < vx1[i]) {
-						xcov = true;
-						xnext = vx1[i];
-						break;
-					}
-					if (vx0[i] > x && vx0[i] < xnext)
-						xnext = vx0[i];
-				}
-				if (!xcov) {
-					SDL_Rect r = to_win(rd, (ui_rect){x, y, xnext - x, next - y});
-					SDL_RenderFillRect(rd->r, &r);
-				}
-				x = xnext;
-			}
-		}
-		y = next;
 	}
 }
 
