@@ -51,6 +51,41 @@ static void set_hints(bool headless)
 		SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
 }
 
+/* (Re)open the renderer backend for the current output size. */
+static int open_renderer(app *a)
+{
+	char err[256];
+	const char *faces[3] = {a->cfg->fonts.regular, a->cfg->fonts.bold, a->cfg->fonts.symbols};
+	render_close(&a->rd);
+	if (render_open(&a->rd, a->sdl, &a->th, faces, a->win_w, a->win_h, err, sizeof err) != 0) {
+		log_error("app", "%s", err);
+		return -1;
+	}
+	if (a->ui)
+		ui_set_measure(a->ui, render_measure, a->rd);
+	return 0;
+}
+
+/* The window changed size (a window manager applied fullscreen, a display was
+ * swapped): lay out and draw for the new size. */
+static void resized(app *a)
+{
+	int w, h;
+	SDL_GetRendererOutputSize(a->sdl, &w, &h);
+	if (w == a->win_w && h == a->win_h)
+		return;
+	log_info("app", "output is now %dx%d", w, h);
+	a->win_w = w;
+	a->win_h = h;
+	if (open_renderer(a) != 0) {
+		log_error("app", "cannot draw at the new size; closing");
+		a->quit = true;
+		return;
+	}
+	ui_request_frame(a->ui);
+	a->dirty = true;
+}
+
 int app_open(app **out, const conf *cfg, const app_opts *opts)
 {
 	*out = NULL;
@@ -77,10 +112,17 @@ int app_open(app **out, const conf *cfg, const app_opts *opts)
 		w = a->th.design_w; /* screenshots at full design resolution */
 		h = a->th.design_h;
 	} else if (cfg->display.fullscreen) {
-		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+		/* Created at the display's size, borderless, at 0,0: on a bare X
+		 * server without a window manager nobody else would resize it. */
+		SDL_DisplayMode dm;
+		if (SDL_GetDesktopDisplayMode(0, &dm) == 0) {
+			w = dm.w;
+			h = dm.h;
+		}
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
 	}
-	a->win = SDL_CreateWindow("Kiosk Layanan Sertifikat Elektronik", SDL_WINDOWPOS_CENTERED,
-				  SDL_WINDOWPOS_CENTERED, w, h, flags);
+	int pos = cfg->display.fullscreen && !opts->headless ? 0 : (int)SDL_WINDOWPOS_CENTERED;
+	a->win = SDL_CreateWindow("Kiosk Layanan Sertifikat Elektronik", pos, pos, w, h, flags);
 	if (!a->win) {
 		log_error("app", "cannot create window: %s", SDL_GetError());
 		goto fail;
@@ -102,12 +144,8 @@ int app_open(app **out, const conf *cfg, const app_opts *opts)
 		log_error("app", "string catalogs in %s are invalid", KIOSK_ASSETS_DIR "/i18n");
 		goto fail;
 	}
-	char err[256];
-	const char *faces[3] = {cfg->fonts.regular, cfg->fonts.bold, cfg->fonts.symbols};
-	if (render_open(&a->rd, a->sdl, &a->th, faces, a->win_w, a->win_h, err, sizeof err) != 0) {
-		log_error("app", "%s", err);
+	if (open_renderer(a) != 0)
 		goto fail;
-	}
 	a->ui = ui_new(&a->th, a->cat, render_measure, a->rd);
 	if (!a->ui) {
 		log_error("app", "out of memory");
@@ -288,6 +326,8 @@ static void handle_event(app *a, const SDL_Event *ev)
 			log_info("app", "window close ignored: a kiosk stays open");
 		else if (ev->window.event == SDL_WINDOWEVENT_EXPOSED)
 			a->dirty = true;
+		else if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+			resized(a);
 		break;
 	case SDL_KEYDOWN:
 		/* No physical keys do anything (Escape, Alt+F4, Ctrl+Q...). */

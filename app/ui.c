@@ -64,6 +64,13 @@ void ui_wipe(ui *u)
 	u->frame_req = true;
 }
 
+void ui_set_measure(ui *u, ui_measure_fn measure, void *user)
+{
+	u->measure = measure;
+	u->measure_user = user;
+	u->frame_req = true;
+}
+
 void ui_set_lang(ui *u, cat_lang lang)
 {
 	if (u->lang != lang)

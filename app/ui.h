@@ -116,6 +116,9 @@ ui *ui_new(const theme *th, const cat *c, ui_measure_fn measure, void *user);
 /* Wipe and free *U, then set *U to NULL. Accepts NULL. */
 void ui_free(ui **u);
 
+/* Replace the text measurement (the renderer was re-opened for a new size). */
+void ui_set_measure(ui *u, ui_measure_fn measure, void *user);
+
 void ui_set_lang(ui *u, cat_lang lang);
 cat_lang ui_lang(const ui *u);
 const theme *ui_theme(const ui *u);
