@@ -107,17 +107,24 @@ int render_open(render **out, SDL_Renderer *r, const theme *th, const char *cons
 	return 0;
 }
 
+/* Zero a text texture's pixels (it may have shown personal data), free it. */
+static void texture_wipe(SDL_Texture **tex, int h)
+{
+	if (!*tex)
+		return;
+	void *pixels;
+	int pitch;
+	if (SDL_LockTexture(*tex, NULL, &pixels, &pitch) == 0) {
+		explicit_bzero(pixels, (size_t)pitch * (size_t)h);
+		SDL_UnlockTexture(*tex);
+	}
+	SDL_DestroyTexture(*tex);
+	*tex = NULL;
+}
+
 static void entry_wipe(text_entry *e)
 {
-	if (e->tex) {
-		void *pixels;
-		int pitch;
-		if (SDL_LockTexture(e->tex, NULL, &pixels, &pitch) == 0) {
-			explicit_bzero(pixels, (size_t)pitch * (size_t)e->h);
-			SDL_UnlockTexture(e->tex);
-		}
-		SDL_DestroyTexture(e->tex);
-	}
+	texture_wipe(&e->tex, e->h);
 	if (e->text) {
 		explicit_bzero(e->text, e->len);
 		free(e->text);
@@ -430,16 +437,7 @@ static void draw_text(render *rd, const ui_cmd *c)
 		return;
 	ui_color col = c->color;
 	if (!e->tex || memcmp(&e->tex_color, &col, sizeof col) != 0) {
-		if (e->tex) {
-			void *pixels;
-			int pitch;
-			if (SDL_LockTexture(e->tex, NULL, &pixels, &pitch) == 0) {
-				explicit_bzero(pixels, (size_t)pitch * (size_t)e->h);
-				SDL_UnlockTexture(e->tex);
-			}
-			SDL_DestroyTexture(e->tex);
-			e->tex = NULL;
-		}
+		texture_wipe(&e->tex, e->h);
 		SDL_Surface *surf = render_text_surface(rd, e->font, e->text,
 							e->multiline ? px(rd, wrap) : 0, e->align, col);
 		if (!surf) {
