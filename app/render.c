@@ -107,24 +107,24 @@ int render_open(render **out, SDL_Renderer *r, const theme *th, const char *cons
 	return 0;
 }
 
-/* Zero a text texture's pixels (it may have shown personal data), free it. */
-static void texture_wipe(SDL_Texture **tex, int h)
+/* Zero a text texture's pixels (it may have shown personal data), free it.
+ * Accepts NULL. */
+static void texture_wipe(SDL_Texture *tex, int h)
 {
-	if (!*tex)
+	if (!tex)
 		return;
-	void *pixels;
-	int pitch;
-	if (SDL_LockTexture(*tex, NULL, &pixels, &pitch) == 0) {
+	void *pixels = NULL;
+	int pitch = 0;
+	if (SDL_LockTexture(tex, NULL, &pixels, &pitch) == 0) {
 		explicit_bzero(pixels, (size_t)pitch * (size_t)h);
-		SDL_UnlockTexture(*tex);
+		SDL_UnlockTexture(tex);
 	}
-	SDL_DestroyTexture(*tex);
-	*tex = NULL;
+	SDL_DestroyTexture(tex);
 }
 
 static void entry_wipe(text_entry *e)
 {
-	texture_wipe(&e->tex, e->h);
+	texture_wipe(e->tex, e->h);
 	if (e->text) {
 		explicit_bzero(e->text, e->len);
 		free(e->text);
@@ -437,7 +437,8 @@ static void draw_text(render *rd, const ui_cmd *c)
 		return;
 	ui_color col = c->color;
 	if (!e->tex || memcmp(&e->tex_color, &col, sizeof col) != 0) {
-		texture_wipe(&e->tex, e->h);
+		texture_wipe(e->tex, e->h);
+		e->tex = NULL;
 		SDL_Surface *surf = render_text_surface(rd, e->font, e->text,
 							e->multiline ? px(rd, wrap) : 0, e->align, col);
 		if (!surf) {
