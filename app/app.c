@@ -494,10 +494,6 @@ int app_screenshot(app *a, const char *path, char *err, size_t errlen)
 	return rc;
 }
 
-void app_to_design(const app *a, int wx, int wy, int *dx, int *dy)
-{
-	render_to_design(a->rd, wx, wy, dx, dy);
-}
 
 void app_to_window(const app *a, int dx, int dy, int *wx, int *wy)
 {

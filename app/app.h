@@ -113,8 +113,6 @@ void app_set_lang(app *a, cat_lang lang);
  * a reason in ERR. */
 int app_screenshot(app *a, const char *path, char *err, size_t errlen);
 
-/* Convert window pixels to design pixels. */
-void app_to_design(const app *a, int wx, int wy, int *dx, int *dy);
 /* Convert design pixels to window pixels (the scenario runner taps with it). */
 void app_to_window(const app *a, int dx, int dy, int *wx, int *wy);
 

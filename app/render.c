@@ -155,7 +155,6 @@ void render_close(render **rdp)
 	*rdp = NULL;
 }
 
-size_t render_cache_size(const render *rd) { return rd->ncache; }
 
 void render_to_design(const render *rd, int wx, int wy, int *dx, int *dy)
 {

@@ -54,7 +54,5 @@ int render_read_rgba(render *rd, uint8_t **pixels, int *w, int *h);
 void render_to_design(const render *rd, int wx, int wy, int *dx, int *dy);
 void render_to_window(const render *rd, int dx, int dy, int *wx, int *wy);
 
-/* Number of cached text textures (for tests and diagnostics). */
-size_t render_cache_size(const render *rd);
 
 #endif

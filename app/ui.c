@@ -79,7 +79,6 @@ void ui_set_lang(ui *u, cat_lang lang)
 }
 
 cat_lang ui_lang(const ui *u) { return u->lang; }
-const theme *ui_theme(const ui *u) { return u->th; }
 const char *ui_tr(const ui *u, const char *key) { return cat_get(u->cat, u->lang, key); }
 uint64_t ui_now(const ui *u) { return u->now; }
 
@@ -318,13 +317,6 @@ ui_rect ui_col_rest(const ui_col *c)
 	return (ui_rect){c->area.x, c->y, c->area.w, h > 0 ? h : 0};
 }
 
-ui_rect ui_col_take_bottom(ui_col *c, int h)
-{
-	c->area.h -= h;
-	ui_rect r = {c->area.x, c->area.y + c->area.h, c->area.w, h};
-	c->area.h -= c->gap;
-	return r;
-}
 
 ui_rect ui_split(ui_rect r, int n, int gap, int i)
 {
@@ -399,14 +391,6 @@ void ui_emit_text(ui *u, ui_rect r, const char *text, ui_font f, ui_color c, ui_
 	emit(u, (ui_cmd){.type = UI_CMD_TEXT, .r = r, .color = c, .font = f, .align = a, .text = text});
 }
 
-int ui_draw_text(ui *u, ui_rect r, const char *text, ui_font f, ui_color c, ui_align a)
-{
-	int w, h;
-	ui_measure(u, f, text, r.w, &w, &h);
-	r.h = h;
-	ui_emit_text(u, r, ui_intern(u, text), f, c, a);
-	return h;
-}
 
 void ui_text_centered(ui *u, ui_rect r, const char *text, ui_font f, ui_color c)
 {

@@ -121,7 +121,6 @@ void ui_set_measure(ui *u, ui_measure_fn measure, void *user);
 
 void ui_set_lang(ui *u, cat_lang lang);
 cat_lang ui_lang(const ui *u);
-const theme *ui_theme(const ui *u);
 
 /* The text of KEY in the current language. */
 const char *ui_tr(const ui *u, const char *key);
@@ -179,8 +178,6 @@ ui_col ui_col_make(ui_rect area, int gap);
 ui_rect ui_col_take(ui_col *c, int h);
 /* What is left below the cursor. */
 ui_rect ui_col_rest(const ui_col *c);
-/* Take H from the bottom of the remaining area instead. */
-ui_rect ui_col_take_bottom(ui_col *c, int h);
 
 /* Column I of N equal columns of R, GAP apart. */
 ui_rect ui_split(ui_rect r, int n, int gap, int i);
@@ -190,8 +187,6 @@ ui_rect ui_inset(ui_rect r, int dx, int dy);
 
 void ui_draw_rect(ui *u, ui_rect r, ui_color c, int radius);
 void ui_draw_frame(ui *u, ui_rect r, ui_color c, int radius, int width);
-/* Draw TEXT (raw) wrapped in R.w; returns the height used. */
-int ui_draw_text(ui *u, ui_rect r, const char *text, ui_font f, ui_color c, ui_align a);
 /* Draw TEXT centred in R (not listed). TEXT must live until the frame is
  * drawn: catalog text, a string literal, or the result of ui_intern(). */
 void ui_text_centered(ui *u, ui_rect r, const char *text, ui_font f, ui_color c);
