@@ -255,11 +255,10 @@ static uint64_t next_wake(app *a)
 {
 	uint64_t now = app_now(a);
 	uint64_t wake = ui_next_wake(a->ui);
-	uint64_t idle_next;
-	session_tick(&a->sess, now, a->cfg->session.idle_timeout_s, a->cfg->session.idle_warning_s,
-		     NULL, &idle_next);
-	if (idle_next < wake)
-		wake = idle_next;
+	/* Every touch runs a frame, so the idle deadline computed there is
+	 * current; at worst it is early, which only costs a frame. */
+	if (a->idle_next_ms < wake)
+		wake = a->idle_next_ms;
 	if (ui_frame_requested(a->ui))
 		wake = now;
 	/* The header clock shows minutes: redraw at the next minute boundary. */
@@ -274,7 +273,7 @@ static void run_frames(app *a)
 		uint64_t now = app_now(a);
 		session_state st = session_tick(&a->sess, now, a->cfg->session.idle_timeout_s,
 						a->cfg->session.idle_warning_s,
-						&a->idle_seconds_left, NULL);
+						&a->idle_seconds_left, &a->idle_next_ms);
 		if (st == SESSION_EXPIRED) {
 			log_info("app", "no answer to the idle warning");
 			app_end_session(a);

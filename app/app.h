@@ -64,6 +64,7 @@ typedef struct app {
 	app_screens scr;
 	session sess;
 	int idle_seconds_left;
+	uint64_t idle_next_ms; /* when the idle policy next changes, from the last frame */
 
 	bool in_frame;        /* between ui_begin and ui_end */
 	bool end_pending;     /* a session end asked for mid-frame, done after it */

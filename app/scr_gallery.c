@@ -40,7 +40,8 @@ static void dialog(app *a)
 	ui *u = a->ui;
 	const theme *th = &a->th;
 	int bw, bh;
-	ui_measure(u, UI_FONT_BODY, ui_tr(u, "gallery.dialog_body"), 920 - 2 * th->margin, &bw, &bh);
+	ui_measure(u, UI_FONT_BODY, ui_tr(u, "gallery.dialog_body"), ui_dialog_content_w(u), &bw,
+		   &bh);
 	ui_rect c = ui_dialog_begin(u, "gallery.dialog_title", bh + th->gap + th->button_h);
 	ui_col col = ui_col_make(c, th->gap);
 	ui_label(u, "gallery.dialog_body", ui_col_take(&col, bh), UI_FONT_BODY, th->color.text,

@@ -108,10 +108,8 @@ static void idle_dialog(app *a)
 	snprintf(secs, sizeof secs, "%d", a->idle_seconds_left);
 	const char *args[1] = {secs};
 	const char *body = ui_trf(u, "idle.body", args, 1);
-	int w = (th->design_w - 2 * th->margin > 920 ? 920 : th->design_w - 2 * th->margin) -
-		2 * th->margin;
 	int bw, bh;
-	ui_measure(u, UI_FONT_BODY, body, w, &bw, &bh);
+	ui_measure(u, UI_FONT_BODY, body, ui_dialog_content_w(u), &bw, &bh);
 	int count_h = 120;
 	ui_rect c = ui_dialog_begin(u, "idle.title", bh + th->gap + count_h + th->gap + th->button_h);
 	ui_col col = ui_col_make(c, th->gap);

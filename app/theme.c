@@ -79,6 +79,7 @@ void theme_init(theme *th, int landscape)
 	th->check_box = 56;
 	th->choice_h = 100;
 	th->content_max_w = landscape ? 1500 : 1080;
+	th->dialog_max_w = 920;
 	th->progress_h = 28;
 	th->spinner_d = 96;
 }

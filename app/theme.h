@@ -66,6 +66,7 @@ typedef struct theme {
 	int check_box;    /* checkbox square side */
 	int choice_h;
 	int content_max_w; /* readable line length cap (landscape) */
+	int dialog_max_w;  /* modal dialog panel width cap */
 	int progress_h;
 	int spinner_d;
 } theme;

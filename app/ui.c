@@ -644,6 +644,14 @@ void ui_scroll_end(ui *u, int content_h)
 
 /* ---- dialogs, progress, spinner, steps ------------------------------------- */
 
+static int dialog_w(const theme *th)
+{
+	int w = th->design_w - 2 * th->margin;
+	return w > th->dialog_max_w ? th->dialog_max_w : w;
+}
+
+int ui_dialog_content_w(const ui *u) { return dialog_w(u->th) - 2 * u->th->margin; }
+
 ui_rect ui_dialog_begin(ui *u, const char *key, int content_h)
 {
 	const theme *th = u->th;
@@ -651,9 +659,7 @@ ui_rect ui_dialog_begin(ui *u, const char *key, int content_h)
 	u->in_modal = true;
 	ui_push_clip(u, (ui_rect){0, 0, th->design_w, th->design_h});
 	ui_draw_rect(u, (ui_rect){0, 0, th->design_w, th->design_h}, th->color.backdrop, 0);
-	int w = th->design_w - 2 * th->margin;
-	if (w > 920)
-		w = 920;
+	int w = dialog_w(th);
 	const char *title = ui_tr(u, key);
 	int pad = th->margin, tw, tth;
 	ui_measure(u, UI_FONT_SUBTITLE, title, w - 2 * pad, &tw, &tth);

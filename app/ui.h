@@ -258,6 +258,8 @@ void ui_scroll_end(ui *u, int content_h);
  */
 ui_rect ui_dialog_begin(ui *u, const char *key, int content_h);
 void ui_dialog_end(ui *u);
+/* Width of a dialog's content rectangle (to measure text before opening it). */
+int ui_dialog_content_w(const ui *u);
 
 /* Progress bar at FRACTION (0..1) with catalog KEY as caption. */
 void ui_progress(ui *u, const char *key, ui_rect r, float fraction);
