@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -86,6 +87,51 @@ static void resized(app *a)
 	a->dirty = true;
 }
 
+/* Service hours from the configuration and the holiday table's file. */
+static int open_calendar(app *a)
+{
+	cal_week week;
+	conf_week(a->cfg, &week);
+	cal_init(&a->cal, &week);
+	const char *path = a->cfg->hours.holidays;
+	char *text = NULL;
+	size_t len = 0;
+	if (conf_read_file(path, CONF_HOLIDAYS_FILE_MAX, &text, &len) != 0) {
+		log_error("app", "cannot read the holiday table %s: %s", path, strerror(errno));
+		return -1;
+	}
+	int line = 0;
+	cal_err e = cal_load_holidays(&a->cal, text, len, &line);
+	free(text);
+	if (e != CAL_OK) {
+		log_error("app", "%s:%d: %s", path, line, cal_err_name(e));
+		return -1;
+	}
+	return 0;
+}
+
+/* The request store; its folder is created when missing. */
+static int open_store(app *a)
+{
+	const char *path = a->opts.db_path ? a->opts.db_path : a->cfg->storage.database;
+	char dir[CONF_PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+			log_error("app", "cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
+	}
+	queue_err e = queue_open(&a->q, path, NULL);
+	if (e != QUEUE_OK) {
+		log_error("app", "cannot open the request store %s: %s", path, queue_err_name(e));
+		return -1;
+	}
+	return 0;
+}
+
 int app_open(app **out, const conf *cfg, const app_opts *opts)
 {
 	*out = NULL;
@@ -158,6 +204,8 @@ int app_open(app **out, const conf *cfg, const app_opts *opts)
 		log_error("app", "cannot create the card reader");
 		goto fail;
 	}
+	if (open_calendar(a) != 0 || open_store(a) != 0)
+		goto fail;
 	if (pipe2(a->wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
 		log_error("app", "pipe: %s", strerror(errno));
 		goto fail;
@@ -188,6 +236,7 @@ void app_close(app **ap)
 		return;
 	app *a = *ap;
 	session_wipe(&a->sess);
+	queue_close(&a->q);
 	ui_free(&a->ui);
 	render_close(&a->rd);
 	rdr_sim_free(&a->rdr_sim);
@@ -374,14 +423,47 @@ static void reader_event(app *a, const rdr_event *ev)
 	switch (ev->type) {
 	case RDR_EV_CARD_PRESENT:
 		log_info("app", "card present");
-		/* A card on the reader wakes the kiosk like a touch does. */
-		if (a->screen == SCREEN_WELCOME)
-			app_goto(a, SCREEN_INFO);
-		else
+		/* A card on the reader starts a request, or identifies the
+		 * applicant on the identify step. */
+		if (a->screen == SCREEN_WELCOME || a->screen == SCREEN_MENU) {
+			app_goto(a, SCREEN_CONSENT);
+			journey_init(&a->sess.j, a->cfg->kiosk.id);
+		} else {
 			session_touch(&a->sess, app_now(a));
+			if (a->screen == SCREEN_IDENTIFY)
+				a->scr.card_state = 1;
+		}
+		ui_request_frame(a->ui);
+		break;
+	case RDR_EV_IDENTITY:
+		/* Only the identify step takes a card's data, and only after the
+		 * citizen's consent. */
+		if (a->screen != SCREEN_IDENTIFY)
+			break;
+		a->sess.j.identify_error = journey_from_card(&a->sess.j, &ev->id, ev->uid);
+		if (a->sess.j.identify_error == VAL_OK) {
+			log_info("app", "identity read from the card");
+			a->scr.card_state = 0;
+			app_goto(a, SCREEN_CURRENT);
+		} else {
+			log_warn("app", "card identity refused: %s",
+				 val_code_name(a->sess.j.identify_error));
+			a->scr.card_state = 3;
+		}
+		ui_request_frame(a->ui);
+		break;
+	case RDR_EV_CARD_UNREADABLE:
+		log_info("app", "card present, its data cannot be read");
+		if (a->screen == SCREEN_IDENTIFY) {
+			a->scr.card_state = 2;
+			ui_request_frame(a->ui);
+		}
 		break;
 	case RDR_EV_CARD_REMOVED:
 		log_info("app", "card removed");
+		if (a->scr.card_state == 1) /* removed before it could be read */
+			a->scr.card_state = 2;
+		ui_request_frame(a->ui);
 		break;
 	case RDR_EV_ATTACHED:
 		log_info("app", "card reader attached");
@@ -415,8 +497,10 @@ void app_pump(app *a)
 		run_frames(a);
 	}
 	rdr_event rev;
-	while (rdr_evq_pop(a->rdr_q, &rev))
+	while (rdr_evq_pop(a->rdr_q, &rev)) {
 		reader_event(a, &rev);
+		rdr_event_wipe(&rev);
+	}
 	if (a->frames_run == 0 || app_now(a) >= next_wake(a))
 		run_frames(a);
 	/* Headless runs render only for screenshots: tests stay fast. */

@@ -19,8 +19,10 @@
 
 #include <SDL.h>
 
+#include "cal.h"
 #include "cat.h"
 #include "conf.h"
+#include "queue.h"
 #include "rdr.h"
 #include "render.h"
 #include "screen.h"
@@ -32,12 +34,20 @@ typedef struct app_opts {
 	bool headless;             /* dummy video driver, virtual clock, no waiting */
 	const char *start_screen;  /* NULL = welcome */
 	bool exit_after_first_frame; /* benchmarks: present once, print the time, exit */
+	const char *db_path;       /* NULL = the configuration's storage.database */
 } app_opts;
 
 /* Per-screen state that is not personal data (tabs, scroll positions). */
 typedef struct app_screens {
 	int info_tab;
 	bool gallery_dialog;
+	uint64_t goodbye_at;   /* when the goodbye screen returns to welcome */
+	uint64_t identify_anim; /* start of the identify screen's card animation */
+	int card_state;        /* identify: 0 waiting, 1 reading, 2 unreadable, 3 refused */
+	int submit_phase;      /* scr_submit: 0 saving, 2 failed */
+	uint64_t submit_at;    /* scr_submit: when to write (after the frame shows) */
+	int submit_error;      /* queue_err of the failed write */
+	bool review_confirm;   /* the review's "data benar" box */
 } app_screens;
 
 typedef struct app {
@@ -51,6 +61,8 @@ typedef struct app {
 	ui *ui;
 	rdr_evq *rdr_q;
 	rdr_sim *rdr_sim;
+	queue *q;  /* the request store (sync/queue.h) */
+	cal cal;   /* service hours and holidays: deadlines and targets */
 
 	bool native_wait; /* the video driver can sleep until input arrives */
 	int wake_pipe[2];

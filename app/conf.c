@@ -58,14 +58,15 @@ struct conf_key {
 static conf_parse_fn parse_text, parse_path, parse_kiosk_id, parse_language, parse_bool,
 	parse_orientation, parse_window, parse_idle_timeout, parse_idle_warning,
 	parse_reader_type, parse_allow, parse_url, parse_day, parse_phones, parse_phone,
-	parse_email, parse_website, parse_handle, parse_log_level;
+	parse_email, parse_website, parse_handle, parse_log_level, parse_db_path,
+	parse_retention;
 
 #define FIELD(m) offsetof(conf, m), sizeof(((conf *)0)->m)
 
 /* Sections in the order kiosk.conf presents them. */
 static const char *const SECTIONS[] = {
 	"kiosk", "display", "session", "fonts", "reader",
-	"central", "hours", "complaints", "log",
+	"central", "hours", "complaints", "storage", "log",
 };
 enum { N_SECTIONS = sizeof SECTIONS / sizeof SECTIONS[0] };
 
@@ -120,6 +121,10 @@ static const struct conf_key KEYS[] = {
 	 "name of the complaints officer"},
 	{"complaints", "officer_phone", true, parse_phone, FIELD(complaints.officer_phone),
 	 "mobile number of the complaints officer"},
+	{"storage", "database", true, parse_db_path, FIELD(storage.database),
+	 "SQLite file of requests and the outbox; its folder is created if missing"},
+	{"storage", "retention_days", false, parse_retention, FIELD(storage.retention_days),
+	 "days personal data of a closed request is kept: 1..365; default 30"},
 	{"log", "level", false, parse_log_level, FIELD(log.level),
 	 "error, warn, info or debug; default info"},
 };
@@ -393,6 +398,59 @@ static int parse_path(struct loader *ld, const struct conf_key *k, const char *v
 		return fail(why, n, "resolved path \"%s\" is too long, at most %zu characters",
 			    snip(q, resolved), k->size - 1);
 	strcpy(field(ld, k), resolved);
+	return 0;
+}
+
+static bool read_uint(const char **p, long *out);
+
+/*
+ * A file the kiosk will create or write: resolved against the configuration's
+ * folder when relative. Its folder need not exist yet (the kiosk creates it),
+ * but the folder above must, so a typo in the path is caught here.
+ */
+static int parse_db_path(struct loader *ld, const struct conf_key *k, const char *v,
+			 char *why, size_t n)
+{
+	char joined[PATH_MAX], dir[PATH_MAX];
+	struct stat st;
+
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	if (v[0] == '/')
+		snprintf(joined, sizeof joined, "%s", v);
+	else
+		snprintf(joined, sizeof joined, "%s/%s", ld->dir, v);
+	if (strlen(joined) >= k->size)
+		return fail(why, n, "\"%s\" is too long, at most %zu characters", joined,
+			    k->size - 1);
+	const char *base = strrchr(joined, '/');
+	if (!base || base[1] == '\0' || strcmp(base + 1, ".") == 0 || strcmp(base + 1, "..") == 0)
+		return fail(why, n, "must name a file, got \"%s\"", v);
+	if (stat(joined, &st) == 0 && !S_ISREG(st.st_mode))
+		return fail(why, n, "\"%s\" exists and is not a regular file", v);
+	/* The folder above the file's folder must exist. */
+	snprintf(dir, sizeof dir, "%.*s", (int)(base - joined), joined);
+	char *up = strrchr(dir, '/');
+	if (up && up != dir)
+		*up = '\0';
+	else if (up)
+		up[1] = '\0';
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return fail(why, n, "folder \"%s\" does not exist", dir);
+	strcpy(field(ld, k), joined);
+	return 0;
+}
+
+static int parse_retention(struct loader *ld, const struct conf_key *k, const char *v,
+			   char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+	const char *p = v;
+	long x;
+	if (!read_uint(&p, &x) || *p || x < 1 || x > 365)
+		return fail(why, n, "must be a whole number of days between 1 and 365, got \"%s\"",
+			    snip(q, v));
+	*(int *)field(ld, k) = (int)x;
 	return 0;
 }
 
@@ -1039,6 +1097,69 @@ static char *conf_reader(char *str, int num, void *stream)
 	return str;
 }
 
+void conf_week(const conf *c, cal_week *out)
+{
+	memset(out, 0, sizeof *out);
+	for (int d = 0; d < 7; d++) {
+		const conf_day *cd = &c->hours.day[d];
+		out->day[d].n = cd->n < CAL_WINDOWS_MAX ? cd->n : CAL_WINDOWS_MAX;
+		for (int i = 0; i < out->day[d].n; i++) {
+			out->day[d].w[i].start_min = cd->w[i].start;
+			out->day[d].w[i].end_min = cd->w[i].end;
+		}
+	}
+}
+
+int conf_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	*out = NULL;
+	*len = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char *buf = malloc(max + 1);
+	if (!buf) {
+		fclose(f);
+		errno = ENOMEM;
+		return -1;
+	}
+	size_t n = fread(buf, 1, max + 1, f);
+	int err = ferror(f) ? EIO : n > max ? EFBIG : 0;
+	fclose(f);
+	if (err) {
+		free(buf);
+		errno = err;
+		return -1;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* The holiday table must parse: a bad line is reported as the key's error,
+ * naming the table's own file and line. */
+static void check_holidays(struct loader *ld, int line)
+{
+	char *text;
+	size_t len;
+	if (conf_read_file(ld->c->hours.holidays, CONF_HOLIDAYS_FILE_MAX, &text, &len) != 0) {
+		add_error(ld, line, "hours.holidays: cannot read \"%s\": %s", ld->c->hours.holidays,
+			  strerror(errno));
+		return;
+	}
+	cal c;
+	cal_week week;
+	conf_week(ld->c, &week);
+	cal_init(&c, &week);
+	int bad = 0;
+	cal_err e = cal_load_holidays(&c, text, len, &bad);
+	free(text);
+	if (e != CAL_OK)
+		add_error(ld, line, "hours.holidays: %s:%d: %s", ld->c->hours.holidays, bad,
+			  cal_err_name(e));
+}
+
 /* Checks that need the whole file: missing keys, cross-field rules, defaults. */
 static void finish(struct loader *ld)
 {
@@ -1063,6 +1184,9 @@ static void finish(struct loader *ld)
 			  "session.idle_warning: must be less than session.idle_timeout "
 			  "(%d seconds), got %d",
 			  c->session.idle_timeout_s, c->session.idle_warning_s);
+	size_t hol = (size_t)(find_key("hours", "holidays") - KEYS);
+	if (ld->key_ok[hol])
+		check_holidays(ld, ld->key_line[hol]);
 	if (!ld->key_line[window]) {
 		bool portrait = c->display.orientation == CONF_PORTRAIT;
 		c->display.window_w = portrait ? 540 : 960;
@@ -1082,6 +1206,7 @@ void conf_defaults(conf *out)
 	out->session.idle_warning_s = 20;
 	out->reader.type = CONF_READER_SIM;
 	out->log.level = 2; /* info */
+	out->storage.retention_days = 30;
 }
 
 int conf_load(conf *out, const char *path, FILE *errors)

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cal.h"
+
 enum {
 	CONF_PATH_MAX = 512,
 	CONF_TEXT_MAX = 128,
@@ -93,6 +95,11 @@ typedef struct conf {
 	} complaints;
 
 	struct {
+		char database[CONF_PATH_MAX]; /* [storage] database: absolute path */
+		int retention_days;           /* [storage] retention_days (optional, 30) */
+	} storage;
+
+	struct {
 		int level; /* [log] level: error|warn|info|debug -> 0..3 (optional, info) */
 	} log;
 } conf;
@@ -124,6 +131,17 @@ void conf_fmt_time(uint16_t minutes, char *buf, size_t len);
  * text needs, as snprintf does (compare with LEN to detect a cut), or -1.
  */
 int conf_fmt_day(const conf_day *day, char *buf, size_t len);
+
+/* The service hours of C as the calendar's week. */
+void conf_week(const conf *c, cal_week *out);
+
+#define CONF_HOLIDAYS_FILE_MAX (256 * 1024)
+/*
+ * Read the whole file PATH (at most MAX bytes) into *OUT (malloc'd, NUL-
+ * terminated, caller frees) and its length into *LEN. Returns 0, or -1 with
+ * errno set (EFBIG when larger than MAX).
+ */
+int conf_read_file(const char *path, size_t max, char **out, size_t *len);
 
 /* Print every section.key with "required"/"optional" and one line of help to OUT. */
 void conf_print_keys(FILE *out);

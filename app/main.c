@@ -28,6 +28,7 @@ typedef struct flags {
 	bool first_frame;
 	int bench_frames;
 	bool verbose;
+	const char *db;
 } flags;
 
 static void usage(FILE *to)
@@ -42,7 +43,8 @@ static void usage(FILE *to)
 		"      --headless         dummy video driver and a virtual clock\n"
 		"      --script FILE      run a scenario (implies --headless); exit 0 pass, 1 fail\n"
 		"      --screenshots DIR  where scenario screenshots go\n"
-		"      --screen NAME      start on a screen (welcome, info, gallery)\n"
+		"      --screen NAME      start on a screen (welcome, menu, info, status, gallery)\n"
+		"      --db FILE          request store to use instead of storage.database\n"
 		"      --orientation portrait|landscape   override the configuration\n"
 		"      --window WxH       window size override (windowed mode)\n"
 		"      --first-frame      print the monotonic time of the first frame and exit\n"
@@ -53,7 +55,7 @@ static void usage(FILE *to)
 
 static int parse_flags(int argc, char **argv, flags *f)
 {
-	enum { O_HEADLESS = 256, O_SCRIPT, O_SHOTS, O_SCREEN, O_ORIENT, O_WINDOW, O_FIRST, O_BENCH, O_VERSION };
+	enum { O_HEADLESS = 256, O_SCRIPT, O_SHOTS, O_SCREEN, O_ORIENT, O_WINDOW, O_FIRST, O_BENCH, O_VERSION, O_DB };
 	static const struct option longs[] = {
 		{"config", required_argument, NULL, 'c'},  {"check", no_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},	   {"help", no_argument, NULL, 'h'},
@@ -64,6 +66,7 @@ static int parse_flags(int argc, char **argv, flags *f)
 		{"window", required_argument, NULL, O_WINDOW},
 		{"first-frame", no_argument, NULL, O_FIRST},
 		{"bench-frames", required_argument, NULL, O_BENCH},
+		{"db", required_argument, NULL, O_DB},
 		{"version", no_argument, NULL, O_VERSION},	  {NULL, 0, NULL, 0}};
 	*f = (flags){.conf_path = KIOSK_CONF_DEFAULT};
 	int c;
@@ -100,6 +103,7 @@ static int parse_flags(int argc, char **argv, flags *f)
 			}
 			f->headless = true;
 			break;
+		case O_DB: f->db = optarg; break;
 		case O_VERSION: printf("kiosk %s\n", KIOSK_VERSION); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -135,7 +139,7 @@ int main(int argc, char **argv)
 	}
 
 	app_opts opts = {.headless = f.headless, .start_screen = f.screen,
-			 .exit_after_first_frame = f.first_frame};
+			 .exit_after_first_frame = f.first_frame, .db_path = f.db};
 	app *a;
 	if (app_open(&a, &cfg, &opts) != 0)
 		return 1;

@@ -118,5 +118,5 @@ void scr_welcome_draw(app *a, ui_rect full)
 
 	shell_lang_toggle(a, toggle);
 	if (start)
-		app_goto(a, SCREEN_INFO);
+		app_goto(a, SCREEN_MENU);
 }

@@ -11,7 +11,21 @@
 
 static const screen_def screens[SCREEN_COUNT] = {
 	[SCREEN_WELCOME] = {"welcome", "welcome.title", false, false, scr_welcome_draw},
+	[SCREEN_MENU] = {"menu", "menu.title", true, true, scr_menu_draw},
 	[SCREEN_INFO] = {"info", "info.title", true, true, scr_info_draw},
+	[SCREEN_CONSENT] = {"consent", "journey.title", true, true, scr_consent_draw},
+	[SCREEN_IDENTIFY] = {"identify", "journey.title", true, true, scr_identify_draw},
+	[SCREEN_CURRENT] = {"current", "journey.title", true, true, scr_current_draw},
+	[SCREEN_CHOOSE] = {"choose", "journey.title", true, true, scr_choose_draw},
+	[SCREEN_NEWVALS] = {"newvals", "journey.title", true, true, scr_newvals_draw},
+	[SCREEN_REASON] = {"reason", "journey.title", true, true, scr_reason_draw},
+	[SCREEN_DOCS] = {"docs", "journey.title", true, true, scr_docs_draw},
+	[SCREEN_IMPACT] = {"impact", "journey.title", true, true, scr_impact_draw},
+	[SCREEN_REVIEW] = {"review", "journey.title", true, true, scr_review_draw},
+	[SCREEN_SUBMIT] = {"submit", "journey.title", true, true, scr_submit_draw},
+	[SCREEN_RECEIPT] = {"receipt", "receipt.title", true, true, scr_receipt_draw},
+	[SCREEN_STATUS] = {"status", "status.title", true, true, scr_status_draw},
+	[SCREEN_GOODBYE] = {"goodbye", "goodbye.title", true, true, scr_goodbye_draw},
 	[SCREEN_GALLERY] = {"gallery", "gallery.title", true, true, scr_gallery_draw},
 };
 
@@ -44,15 +58,14 @@ void shell_lang_toggle(app *a, ui_rect r)
 		app_set_lang(a, ui_lang(u) == CAT_ID ? CAT_EN : CAT_ID);
 }
 
-/* "Selasa, 24 November 2026 · 09.00 WIB" (WIB = UTC+7 whatever the machine's zone). */
-const char *shell_datetime(app *a)
+const char *shell_fmt_when(app *a, int64_t when, bool with_time)
 {
 	static const char *const days[7] = {"day.sun", "day.mon", "day.tue", "day.wed",
 					    "day.thu", "day.fri", "day.sat"};
 	static const char *const months[12] = {"month.1", "month.2", "month.3",	 "month.4",
 					       "month.5", "month.6", "month.7",	 "month.8",
 					       "month.9", "month.10", "month.11", "month.12"};
-	time_t t = (time_t)(app_wall_time(a) + 7 * 3600);
+	time_t t = (time_t)(when + 7 * 3600); /* WIB, whatever the machine's zone */
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	char d[16], y[16], hm[32];
@@ -62,8 +75,10 @@ const char *shell_datetime(app *a)
 	const char *args[3] = {ui_tr(a->ui, days[tm.tm_wday]), d, ui_tr(a->ui, months[tm.tm_mon])};
 	const char *date = ui_trf(a->ui, "common.date", args, 3);
 	const char *args2[3] = {date, y, hm};
-	return ui_trf(a->ui, "common.datetime", args2, 3);
+	return ui_trf(a->ui, with_time ? "common.datetime" : "common.date_year", args2, 3);
 }
+
+const char *shell_datetime(app *a) { return shell_fmt_when(a, app_wall_time(a), true); }
 
 static void header(app *a, const screen_def *def)
 {

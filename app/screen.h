@@ -11,12 +11,33 @@
 #define KIOSK_SCREEN_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ui.h"
 
 struct app;
 
-typedef enum { SCREEN_WELCOME, SCREEN_INFO, SCREEN_GALLERY, SCREEN_COUNT } screen_id;
+typedef enum {
+	SCREEN_WELCOME,
+	SCREEN_MENU,
+	SCREEN_INFO,
+	/* the request, one screen per step (journey.h) */
+	SCREEN_CONSENT,
+	SCREEN_IDENTIFY,
+	SCREEN_CURRENT,
+	SCREEN_CHOOSE,
+	SCREEN_NEWVALS,
+	SCREEN_REASON,
+	SCREEN_DOCS,
+	SCREEN_IMPACT,
+	SCREEN_REVIEW,
+	SCREEN_SUBMIT,
+	SCREEN_RECEIPT,
+	SCREEN_STATUS,
+	SCREEN_GOODBYE,
+	SCREEN_GALLERY,
+	SCREEN_COUNT
+} screen_id;
 
 typedef struct screen_def {
 	const char *name;      /* for scripts and logs: "welcome" */
@@ -40,10 +61,27 @@ void shell_lang_toggle(struct app *a, ui_rect r);
 /* "Selasa, 24 November 2026 · 09.00 WIB", in the current language, in the
  * frame arena. WIB (UTC+7) whatever the machine's time zone. */
 const char *shell_datetime(struct app *a);
+/* WHEN (epoch seconds) the same way, with or without the time of day:
+ * "Senin, 30 November 2026" / "... · 15.45 WIB". In the frame arena. */
+const char *shell_fmt_when(struct app *a, int64_t when, bool with_time);
 
 /* Screen draw functions. */
 void scr_welcome_draw(struct app *a, ui_rect content);
+void scr_menu_draw(struct app *a, ui_rect content);
 void scr_info_draw(struct app *a, ui_rect content);
+void scr_consent_draw(struct app *a, ui_rect content);
+void scr_identify_draw(struct app *a, ui_rect content);
+void scr_current_draw(struct app *a, ui_rect content);
+void scr_choose_draw(struct app *a, ui_rect content);
+void scr_newvals_draw(struct app *a, ui_rect content);
+void scr_reason_draw(struct app *a, ui_rect content);
+void scr_docs_draw(struct app *a, ui_rect content);
+void scr_impact_draw(struct app *a, ui_rect content);
+void scr_review_draw(struct app *a, ui_rect content);
+void scr_submit_draw(struct app *a, ui_rect content);
+void scr_receipt_draw(struct app *a, ui_rect content);
+void scr_status_draw(struct app *a, ui_rect content);
+void scr_goodbye_draw(struct app *a, ui_rect content);
 void scr_gallery_draw(struct app *a, ui_rect content);
 
 #endif

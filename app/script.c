@@ -12,6 +12,7 @@
 
 #include "log.h"
 #include "script.h"
+#include "ticket.h"
 
 enum {
 	MAX_ARGS = 4,
@@ -27,6 +28,8 @@ typedef struct run {
 	char dir[512]; /* the script's directory, for relative card paths */
 	int line;
 	int steps;
+	char ticket[TICKET_TEXT_MAX]; /* "remember ticket": read off the screen */
+	rstate ticket_state;          /* where "advance" left that request */
 } run;
 
 static int fail(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -463,9 +466,124 @@ static int cmd_close(run *r)
 	return 0;
 }
 
+/* "remember ticket": the ticket number shown on screen (the receipt). */
+static int cmd_remember(run *r)
+{
+	ui *u = r->a->ui;
+	for (size_t i = 0; i < ui_widget_count(u); i++) {
+		const ui_widget *w = ui_widget_at(u, i);
+		char t[TICKET_TEXT_MAX];
+		if (strlen(w->label) == TICKET_LEN + 1 && w->label[4] == '-' &&
+		    ticket_parse(w->label, t) == TICKET_OK) {
+			memcpy(r->ticket, t, sizeof t);
+			r->ticket_state = RSTATE_QUEUED;
+			return 0;
+		}
+	}
+	char seen[1024];
+	return fail(r, "expected a ticket number on screen, saw %s", seen_labels(r, false, seen, sizeof seen));
+}
+
+/* ARG with "$ticket" replaced by the remembered ticket, into BUF. */
+static void expand(run *r, const char *arg, char *buf, size_t len)
+{
+	const char *at = strstr(arg, "$ticket");
+	if (!at)
+		snprintf(buf, len, "%s", arg);
+	else
+		snprintf(buf, len, "%.*s%s%s", (int)(at - arg), arg, r->ticket, at + 7);
+}
+
+/*
+ * "advance $ticket STATE [reason]": move the remembered request to STATE the
+ * way the central service and the officer would, one allowed transition at a
+ * time (the shortest path through rstate's table), each stored as an event.
+ * It stands in for the officer screens and the sync engine of later issues.
+ */
+static int cmd_advance(run *r, int argc, char **argv)
+{
+	rstate goal;
+	if (!r->ticket[0])
+		return fail(r, "expected \"remember ticket\" before \"advance\"");
+	if (rstate_parse(argv[2], &goal) != 0)
+		return fail(r, "expected a state name (received, rejected, ...), saw \"%s\"", argv[2]);
+	/* Breadth-first search over (state) with the roles central and officer. */
+	int prev[RSTATE_COUNT];
+	rrole via[RSTATE_COUNT];
+	for (int i = 0; i < RSTATE_COUNT; i++)
+		prev[i] = -2;
+	int queue_s[RSTATE_COUNT], head = 0, tail = 0;
+	prev[r->ticket_state] = -1;
+	queue_s[tail++] = (int)r->ticket_state;
+	while (head < tail) {
+		int s = queue_s[head++];
+		static const rrole roles[] = {RROLE_CENTRAL, RROLE_OFFICER};
+		for (size_t k = 0; k < 2; k++) {
+			rstate next[RSTATE_COUNT];
+			int n = rstate_next((rstate)s, roles[k], next, RSTATE_COUNT);
+			for (int i = 0; i < n; i++)
+				if (prev[next[i]] == -2) {
+					prev[next[i]] = s;
+					via[next[i]] = roles[k];
+					queue_s[tail++] = (int)next[i];
+				}
+		}
+	}
+	if (prev[goal] == -2)
+		return fail(r, "expected a state reachable from %s, saw \"%s\"",
+			    rstate_name(r->ticket_state), argv[2]);
+	rstate path[RSTATE_COUNT];
+	int n = 0;
+	for (int s = (int)goal; prev[s] != -1; s = prev[s])
+		path[n++] = (rstate)s;
+	for (int i = n - 1; i >= 0; i--) {
+		rstate_event ev;
+		rstate cur = r->ticket_state;
+		const char *reason = path[i] == goal && argc > 3 ? argv[3] : "";
+		if (rstate_check(cur, path[i], via[path[i]], reason) == RSTATE_ERR_REASON)
+			reason = "-";
+		if (rstate_apply(&cur, path[i], via[path[i]], "script", app_wall_time(r->a), reason,
+				 &ev) != RSTATE_OK)
+			return fail(r, "expected %s -> %s to be allowed", rstate_name(r->ticket_state),
+				    rstate_name(path[i]));
+		queue_err e = queue_append_event(r->a->q, r->ticket, &ev, false);
+		if (e != QUEUE_OK)
+			return fail(r, "expected the store to take %s -> %s, saw %s",
+				    rstate_name(r->ticket_state), rstate_name(path[i]), queue_err_name(e));
+		r->ticket_state = path[i];
+	}
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+/* "notify $ticket CHANNEL "text"": a notification the central service sent. */
+static int cmd_notify(run *r, char **argv)
+{
+	queue_note no = {0};
+	snprintf(no.channel, sizeof no.channel, "%s", argv[2]);
+	snprintf(no.kind, sizeof no.kind, "script");
+	snprintf(no.text, sizeof no.text, "%s", argv[3]);
+	no.at = app_wall_time(r->a);
+	queue_err e = queue_add_note(r->a->q, r->ticket, &no);
+	if (e != QUEUE_OK)
+		return fail(r, "expected the store to take the notification, saw %s", queue_err_name(e));
+	return 0;
+}
+
 static int step(run *r, int argc, char **argv)
 {
+	char xbuf[MAX_ARGS + 1][LINE_MAX_LEN];
+	for (int i = 1; i < argc; i++) {
+		expand(r, argv[i], xbuf[i], sizeof xbuf[i]);
+		argv[i] = xbuf[i];
+	}
 	const char *c = argv[0];
+	if (strcmp(c, "remember") == 0 && argc == 2 && strcmp(argv[1], "ticket") == 0)
+		return cmd_remember(r);
+	if (strcmp(c, "advance") == 0 && (argc == 3 || argc == 4))
+		return cmd_advance(r, argc, argv);
+	if (strcmp(c, "notify") == 0 && argc == 4)
+		return cmd_notify(r, argv);
 	if (strcmp(c, "tap") == 0 && argc == 2)
 		return cmd_tap(r, argv[1]);
 	if (strcmp(c, "type") == 0 && argc == 2)
@@ -496,7 +614,7 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "close") == 0 && argc == 1)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
-		       "card, goto, key, close) with its arguments, saw \"%s\" with %d argument%s",
+		       "card, goto, key, close, remember, advance, notify) with its arguments, saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 

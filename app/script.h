@@ -19,6 +19,12 @@
  *   goto SCREEN            open a screen directly (developer screens)
  *   key NAME               press a physical key (Escape, Alt+F4, Ctrl+Q, Alt+Tab)
  *   close                  the window manager's close button
+ *   remember ticket        read the ticket number off the screen (receipt);
+ *                          "$ticket" in later arguments stands for it
+ *   advance $ticket STATE ["reason"]  move that request to STATE as the
+ *                          central service and the officer would (each
+ *                          allowed transition stored as an event)
+ *   notify $ticket CHANNEL "text"     a notification the central service sent
  *
  * Every command waits for the kiosk to settle. A failure prints
  * "SCRIPT:LINE: expected ..., saw ..." on stderr and stops the run.

@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "journey.h"
+
 /* The widget gallery's practice form (the journey's form arrives with issue 3). */
 typedef struct session_form {
 	char name[128];
@@ -33,6 +35,7 @@ typedef struct session {
 	bool idle_dialog;          /* the countdown dialog is showing */
 	uint64_t idle_deadline_ms; /* when the countdown reaches zero */
 	session_form form;
+	journey j; /* the citizen's request and status check */
 } session;
 
 typedef enum {

@@ -100,6 +100,7 @@ typedef enum {
 	UI_KBD_NIK,     /* numeric keypad, digits only */
 	UI_KBD_PHONE,   /* numeric keypad with + */
 	UI_KBD_EMAIL,   /* lower-case letters, digits, @ . - _ and domain keys */
+	UI_KBD_TICKET,  /* the ticket alphabet only (ticket.h), upper case */
 } ui_kbd_kind;
 
 typedef enum { UI_BTN_PRIMARY, UI_BTN_SECONDARY, UI_BTN_DANGER, UI_BTN_QUIET } ui_btn_kind;
@@ -221,6 +222,9 @@ int ui_field(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kb
 	     ui_rect r, const char *hint_key, const char *error_key);
 /* Height a field takes (caption + box + hint line). */
 int ui_field_height(const ui *u);
+
+/* Does the field with catalog KEY (in the current id scope) have the focus? */
+bool ui_focused(const ui *u, const char *key);
 
 /* True while a text field has the focus (the keyboard should be shown). */
 bool ui_keyboard_wanted(const ui *u);

@@ -5,7 +5,8 @@
  * focus; the keyboard, drawn later in the same frame, edits that buffer at the
  * cursor. Layouts are static tables: alphabetic with shift (plus a digits row
  * and the punctuation names need), a numeric keypad for NIK, a keypad with +
- * for phone numbers, and an e-mail layout with @ and domain keys. Each key is
+ * for phone numbers, an e-mail layout with @ and domain keys, and the ticket
+ * alphabet. Each key is
  * a widget of role KEY whose value is the text it types, so the scenario
  * runner types by tapping keys, never by writing into buffers.
  *
@@ -15,6 +16,7 @@
  */
 #include <string.h>
 
+#include "ticket.h"
 #include "ui_internal.h"
 
 typedef enum { K_CHAR, K_SHIFT, K_BACK, K_SPACE, K_DONE } key_act;
@@ -62,6 +64,14 @@ static const kdef row_nik_last[] = {{"kbd.backspace", NULL, K_BACK, 2}, KD("0"),
 static const kdef row_phone_last[] = {KD("+"), KD("0"), {"kbd.backspace", NULL, K_BACK, 2}};
 static const kdef row_phone_done[] = {{"kbd.done", NULL, K_DONE, 6}};
 
+/* Ticket numbers: only the ticket alphabet (no 0/O, 1/I/L), in upper case. */
+static const kdef row_t1[] = {KD("2"), KD("3"), KD("4"), KD("5"), KD("6"), KD("7"), KD("8"), KD("9")};
+static const kdef row_t2[] = {KD("A"), KD("B"), KD("C"), KD("D"), KD("E"), KD("F"), KD("G"), KD("H")};
+static const kdef row_t3[] = {KD("J"), KD("K"), KD("M"), KD("N"), KD("P"), KD("Q"), KD("R"), KD("S")};
+static const kdef row_t4[] = {KD("T"), KD("U"), KD("V"), KD("W"), KD("X"), KD("Y"), KD("Z"),
+			      {"kbd.backspace", NULL, K_BACK, 2}};
+static const kdef row_t5[] = {{"kbd.done", NULL, K_DONE, 6}};
+
 typedef struct krow {
 	const kdef *keys;
 	int n;
@@ -74,6 +84,8 @@ static const krow layout_alpha[] = {ROW(row_digits), ROW(row_qwerty), ROW(row_as
 static const krow layout_email[] = {ROW(row_digits), ROW(row_email_qwerty), ROW(row_email_asdf),
 				    ROW(row_email_zxcv), ROW(row_email_bottom)};
 static const krow layout_nik[] = {ROW(row_p123), ROW(row_p456), ROW(row_p789), ROW(row_nik_last)};
+static const krow layout_ticket[] = {ROW(row_t1), ROW(row_t2), ROW(row_t3), ROW(row_t4),
+				     ROW(row_t5)};
 static const krow layout_phone[] = {ROW(row_p123), ROW(row_p456), ROW(row_p789),
 				    ROW(row_phone_last), ROW(row_phone_done)};
 
@@ -92,6 +104,9 @@ static const krow *layout_for(ui_kbd_kind kind, int *nrows, bool *keypad)
 	case UI_KBD_EMAIL:
 		*nrows = 5;
 		return layout_email;
+	case UI_KBD_TICKET:
+		*nrows = 5;
+		return layout_ticket;
 	case UI_KBD_TEXT:
 	case UI_KBD_NAME:
 	default:
@@ -295,6 +310,8 @@ int ui_field(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kb
 
 bool ui_keyboard_wanted(const ui *u) { return u->focus != 0; }
 
+bool ui_focused(const ui *u, const char *key) { return u->focus != 0 && u->focus == ui_id(u, key); }
+
 void ui_unfocus(ui *u)
 {
 	u->focus = 0;
@@ -333,6 +350,8 @@ static bool accepts(const ui *u, const char *text)
 		return n == 1 && text[0] >= '0' && text[0] <= '9';
 	case UI_KBD_EMAIL:
 		return !(text[0] == '@' && strchr(u->fbuf, '@'));
+	case UI_KBD_TICKET:
+		return n == 1 && ticket_symbol_ok(text[0]);
 	case UI_KBD_TEXT:
 	case UI_KBD_NAME:
 	default:

@@ -71,9 +71,12 @@ static const char BASE[] =
 	/* 35 */ "officer_name = Petugas Contoh\n"
 	/* 36 */ "officer_phone = +62 811-0000-0000\n"
 	/* 37 */ "[log]\n"
-	/* 38 */ "level = debug\n";
+	/* 38 */ "level = debug\n"
+	/* 39 */ "[storage]\n"
+	/* 40 */ "database = var/kiosk-test.db\n"
+	/* 41 */ "retention_days = 45\n";
 
-enum { REQUIRED_KEYS = 26 };
+enum { REQUIRED_KEYS = 27 };
 
 struct result {
 	int rc;
@@ -355,7 +358,7 @@ static void test_missing_key(void **state)
 	       "{F}:29: complaints.email: required key is missing\n");
 	/* At the last line when the whole section is missing. */
 	text = edit(BASE, "[central]", "#", "url = https://ams.example.go.id/api", "#", NULL);
-	check(text, 1, "{F}:38: central.url: required key is missing\n");
+	check(text, 1, "{F}:41: central.url: required key is missing\n");
 	free(text);
 	/* An optional key may be left out (window, allow, level). */
 	text = edit(BASE, "allow = 072f:2200, 04E6:5116", "#", "level = debug", "#", NULL);
@@ -504,7 +507,7 @@ static void test_too_long(void **state)
 	text = malloc(4000);
 	assert_non_null(text);
 	snprintf(text, 4000, "%s# %01200d\n", BASE, 0);
-	check(text, 1, "{F}:39: syntax error: line too long, at most 1023 characters\n");
+	check(text, 1, "{F}:42: syntax error: line too long, at most 1023 characters\n");
 	free(text);
 }
 
@@ -568,6 +571,43 @@ static void test_missing_font(void **state)
 	check1("holidays = " HOLIDAYS, "holidays = /nonexistent/2026.txt", 1,
 	       "{F}:28: hours.holidays: cannot read \"/nonexistent/2026.txt\": "
 	       "No such file or directory\n");
+}
+
+/* The request store: a file whose folder may be created, and a retention. */
+static void test_storage(void **state)
+{
+	(void)state;
+	check1("database = var/kiosk-test.db", "database = /nonexistent/deeper/kiosk.db", 1,
+	       "{F}:40: storage.database: folder \"/nonexistent\" does not exist\n");
+	check1("database = var/kiosk-test.db", "database = /usr/share", 1,
+	       "{F}:40: storage.database: \"/usr/share\" exists and is not a regular file\n");
+	check1("database = var/kiosk-test.db", "database = /tmp/", 1,
+	       "{F}:40: storage.database: must name a file, got \"/tmp/\"\n");
+	check1("retention_days = 45", "retention_days = 0", 1,
+	       "{F}:41: storage.retention_days: must be a whole number of days between 1 and 365, "
+	       "got \"0\"\n");
+	check1("retention_days = 45", "retention_days = 30 days", 1,
+	       "{F}:41: storage.retention_days: must be a whole number of days between 1 and 365, "
+	       "got \"30 days\"\n");
+	check1("retention_days = 45", "retention_days = 365", 0, "");
+}
+
+/* A holiday table that does not parse is reported with its own file and line. */
+static void test_bad_holidays(void **state)
+{
+	char path[] = "/tmp/kiosk-hol-XXXXXX";
+	char line[128], want[256];
+	int fd = mkstemp(path);
+	(void)state;
+	assert_true(fd >= 0);
+	const char *text = "# test\n2026-01-01\tlibur\tTahun Baru\n2026-02-30\tlibur\tBukan tanggal\n";
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	snprintf(line, sizeof line, "holidays = %s", path);
+	snprintf(want, sizeof want, "{F}:28: hours.holidays: %s:3: %s\n", path,
+		 cal_err_name(CAL_ERR_DATE));
+	check1("holidays = " HOLIDAYS, line, 1, want);
+	unlink(path);
 }
 
 /* Relative paths are taken from the configuration file's folder, not the cwd. */
@@ -788,7 +828,7 @@ static void test_print_keys(void **state)
 		lines++;
 	for (p = out; (p = strstr(p, " required ")) != NULL; p++)
 		required++;
-	assert_int_equal(lines, REQUIRED_KEYS + 3); /* window, allow, level */
+	assert_int_equal(lines, REQUIRED_KEYS + 4); /* window, allow, level, retention_days */
 	assert_int_equal(required, REQUIRED_KEYS);
 	assert_non_null(strstr(out, "session.idle_timeout"));
 	free(out);
@@ -823,6 +863,8 @@ int main(void)
 		cmocka_unit_test(test_quiet_count),
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_print_keys),
+		cmocka_unit_test(test_storage),
+		cmocka_unit_test(test_bad_holidays),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,12 +6,18 @@
  * empty queue, and when full drop the oldest event and count it. Two stress
  * tests run two producer threads and one consumer: with room for every event
  * none may be lost, duplicated or reordered per producer; with a small queue
- * every event is either delivered or counted as dropped. The simulator is
- * driven with card image files made with mkstemp under /tmp: it posts
- * ATTACHED when created, CARD_PRESENT and CARD_REMOVED for a card, and
- * refuses a missing or unreadable file (RDR_ERR_IO), an image over
- * RDR_IMAGE_MAX (RDR_ERR_TOOBIG) and a second card (RDR_ERR_STATE) without
- * posting anything or changing state.
+ * every event is either delivered or counted as dropped. Events carrying a
+ * card's identity survive the ring intact, a full queue of them drops the
+ * oldest, and rdr_event_wipe leaves zeros.
+ *
+ * The simulator is driven with the card images in tests/cards/ (made-up
+ * people only) and with images made with mkstemp under /tmp: it posts
+ * ATTACHED when created; for a card CARD_PRESENT, then IDENTITY (siti.card,
+ * budi.card: the NIK and name arrive) or CARD_UNREADABLE (uid-only.card: the
+ * UID only); CARD_REMOVED on removal. It refuses a missing or unreadable
+ * file (RDR_ERR_IO), an image over RDR_IMAGE_MAX (RDR_ERR_TOOBIG), a
+ * malformed image (RDR_ERR_IMAGE: bad NIK, bad syntax, empty, binary) and a
+ * second card (RDR_ERR_STATE) without posting anything or changing state.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,9 +36,12 @@
 
 enum {
 	STRESS_EVENTS = 100000, /* in total, from two producers */
-	STRESS_BIG_CAP = 1 << 18,
+	/* Room for every event, and no more: an event is about 1 KiB. */
+	STRESS_BIG_CAP = STRESS_EVENTS,
 	STRESS_SMALL_CAP = 64,
 };
+
+#define CARD(name) KIOSK_TEST_DIR "/cards/" name
 
 /*
  * The stress tests carry a sequence number in the error field. rdr_err has
@@ -44,7 +53,16 @@ _Static_assert(sizeof(rdr_err) == sizeof(int), "rdr_err is int-sized");
 
 static rdr_event ev(rdr_event_type type, int n)
 {
-	return (rdr_event){type, (rdr_err)n};
+	return (rdr_event){.type = type, .error = (rdr_err)n};
+}
+
+static bool all_zero(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
 }
 
 /* Pop one event and check its type. */
@@ -57,27 +75,41 @@ static void expect_event(rdr_evq *q, rdr_event_type type)
 
 static void expect_empty(rdr_evq *q)
 {
-	rdr_event e = {RDR_EV_ERROR, RDR_OK};
+	rdr_event e = {.type = RDR_EV_ERROR};
 	assert_false(rdr_evq_pop(q, &e));
+	assert_int_equal(e.type, RDR_EV_ERROR); /* untouched */
 }
 
-/* A temporary card image of LEN bytes; *PATH gets its name. */
-static void make_image(char path[32], size_t len)
+/* A temporary file holding the LEN bytes at P; *PATH gets its name. */
+static void make_file(char path[32], const void *p, size_t len)
 {
 	snprintf(path, 32, "/tmp/test_rdr.XXXXXX");
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
-	unsigned char block[4096];
-	for (size_t i = 0; i < sizeof block; i++)
-		block[i] = (unsigned char)(i * 7u + 1u);
-	size_t done = 0;
-	while (done < len) {
-		size_t n = len - done < sizeof block ? len - done : sizeof block;
-		ssize_t w = write(fd, block, n);
-		assert_true(w == (ssize_t)n);
-		done += n;
+	const char *b = p;
+	while (len > 0) {
+		ssize_t w = write(fd, b, len);
+		assert_true(w > 0);
+		b += w;
+		len -= (size_t)w;
 	}
 	assert_int_equal(close(fd), 0);
+}
+
+/* A temporary, valid uid-only card image of exactly LEN bytes (LEN >= 64):
+ * the uid line, then comment lines. *PATH gets its name. */
+static void make_image(char path[32], size_t len)
+{
+	static const char head[] = "uid = 04A1B2C3D4E5F6\n";
+	assert_true(len >= 64);
+	char *buf = malloc(len);
+	assert_non_null(buf);
+	memcpy(buf, head, sizeof head - 1);
+	for (size_t i = sizeof head - 1; i < len; i++) /* "#xxx...x\n" lines */
+		buf[i] = (i % 64 == 0) ? '#' : (i % 64 == 63 || i == len - 1) ? '\n' : 'x';
+	buf[sizeof head - 1] = '#';
+	make_file(path, buf, len);
+	free(buf);
 }
 
 /* Each simulator test gets a queue and a simulator whose ATTACHED event has
@@ -303,6 +335,7 @@ static void test_sim_insert_too_big(void **state)
 	make_image(f->path, 1024);
 	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_OK);
 	expect_event(f->q, RDR_EV_CARD_PRESENT);
+	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
 }
 
 static void test_sim_insert_max_size(void **state)
@@ -312,6 +345,7 @@ static void test_sim_insert_max_size(void **state)
 	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_OK);
 	assert_true(rdr_sim_card_present(f->s));
 	expect_event(f->q, RDR_EV_CARD_PRESENT);
+	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
 }
 
 static void test_sim_insert_remove(void **state)
@@ -321,6 +355,7 @@ static void test_sim_insert_remove(void **state)
 	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_OK);
 	assert_true(rdr_sim_card_present(f->s));
 	expect_event(f->q, RDR_EV_CARD_PRESENT);
+	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
 	expect_empty(f->q);
 
 	/* A second card while one is present. */
@@ -341,12 +376,190 @@ static void test_sim_insert_remove(void **state)
 	/* The reader is usable again. */
 	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_OK);
 	expect_event(f->q, RDR_EV_CARD_PRESENT);
+	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
+}
+
+/* Pop one IDENTITY event and check its UID, NIK and name; its copy is
+ * wiped afterwards, as the consumer must do. */
+static void expect_identity(rdr_evq *q, const char *uid, const char *nik, const char *name)
+{
+	rdr_event e;
+	assert_true(rdr_evq_pop(q, &e));
+	assert_int_equal(e.type, RDR_EV_IDENTITY);
+	assert_int_equal(e.error, RDR_OK);
+	assert_string_equal(e.uid, uid);
+	assert_string_equal(e.id.nik, nik);
+	assert_string_equal(e.id.name, name);
+	rdr_event_wipe(&e);
+	assert_true(all_zero(&e, sizeof e));
+}
+
+/* CARD_PRESENT comes first and carries no card data. */
+static void expect_present(rdr_evq *q)
+{
+	rdr_event e;
+	assert_true(rdr_evq_pop(q, &e));
+	assert_int_equal(e.type, RDR_EV_CARD_PRESENT);
+	assert_string_equal(e.uid, "");
+	assert_true(all_zero(&e.id, sizeof e.id));
+}
+
+static void test_sim_insert_identity(void **state)
+{
+	simfx *f = *state;
+	assert_int_equal(rdr_sim_insert(f->s, CARD("siti.card")), RDR_OK);
+	assert_true(rdr_sim_card_present(f->s));
+	expect_present(f->q);
+	rdr_event e;
+	assert_true(rdr_evq_pop(f->q, &e));
+	assert_int_equal(e.type, RDR_EV_IDENTITY);
+	assert_string_equal(e.uid, "04A1B2C3D4E5F6");
+	assert_string_equal(e.id.nik, "3375014101900001");
+	assert_string_equal(e.id.name, "SITI NUR'AINI");
+	assert_int_equal(e.id.birth_y, 1990);
+	assert_int_equal(e.id.birth_m, 1);
+	assert_int_equal(e.id.birth_d, 1);
+	assert_int_equal(e.id.sex, KTP_SEX_FEMALE);
+	assert_string_equal(e.id.city, "KOTA PEKALONGAN");
+	assert_string_equal(e.id.valid_until, "SEUMUR HIDUP");
+	rdr_event_wipe(&e);
+	assert_true(all_zero(&e, sizeof e));
+	rdr_event_wipe(NULL); /* accepted */
+	expect_empty(f->q);
+
+	rdr_sim_remove(f->s);
+	expect_event(f->q, RDR_EV_CARD_REMOVED);
+	expect_empty(f->q);
+
+	/* The next citizen's card. */
+	assert_int_equal(rdr_sim_insert(f->s, CARD("budi.card")), RDR_OK);
+	expect_present(f->q);
+	expect_identity(f->q, "04B2C3D4E5F607", "3375010101900002", "BUDI SANTOSO");
+	expect_empty(f->q);
+}
+
+static void test_sim_insert_uid_only(void **state)
+{
+	simfx *f = *state;
+	assert_int_equal(rdr_sim_insert(f->s, CARD("uid-only.card")), RDR_OK);
+	assert_true(rdr_sim_card_present(f->s));
+	expect_present(f->q);
+	rdr_event e;
+	assert_true(rdr_evq_pop(f->q, &e));
+	assert_int_equal(e.type, RDR_EV_CARD_UNREADABLE);
+	assert_string_equal(e.uid, "04A1B2C3D4E5F6");
+	assert_true(all_zero(&e.id, sizeof e.id));
+	expect_empty(f->q);
+}
+
+/* Each malformed image is refused with RDR_ERR_IMAGE; nothing is posted and
+ * the reader stays empty and usable. */
+static void test_sim_insert_bad_image(void **state)
+{
+	simfx *f = *state;
+	assert_int_equal(rdr_sim_insert(f->s, CARD("bad-nik.card")), RDR_ERR_IMAGE);
+	assert_false(rdr_sim_card_present(f->s));
+	expect_empty(f->q);
+	assert_int_equal(rdr_sim_insert(f->s, CARD("bad-syntax.card")), RDR_ERR_IMAGE);
+	assert_false(rdr_sim_card_present(f->s));
+	expect_empty(f->q);
+
+	/* An empty file: no uid. */
+	make_file(f->path, "", 0);
+	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_ERR_IMAGE);
+	assert_false(rdr_sim_card_present(f->s));
+	expect_empty(f->q);
+	unlink(f->path);
+
+	/* Binary bytes, as the old UID-less images were. */
+	unsigned char bin[2000];
+	for (size_t i = 0; i < sizeof bin; i++)
+		bin[i] = (unsigned char)(i * 7u + 1u);
+	make_file(f->path, bin, sizeof bin);
+	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_ERR_IMAGE);
+	assert_false(rdr_sim_card_present(f->s));
+	expect_empty(f->q);
+
+	assert_int_equal(rdr_sim_insert(f->s, CARD("siti.card")), RDR_OK);
+	expect_present(f->q);
+	expect_identity(f->q, "04A1B2C3D4E5F6", "3375014101900001", "SITI NUR'AINI");
+}
+
+/* A bad image while a card is present: the card stays, nothing is posted. */
+static void test_sim_bad_image_keeps_card(void **state)
+{
+	simfx *f = *state;
+	assert_int_equal(rdr_sim_insert(f->s, CARD("uid-only.card")), RDR_OK);
+	expect_present(f->q);
+	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
+	assert_int_equal(rdr_sim_insert(f->s, CARD("bad-syntax.card")), RDR_ERR_STATE);
+	assert_true(rdr_sim_card_present(f->s));
+	expect_empty(f->q);
+}
+
+/* An identity event numbered N: a made-up NIK and name that tell it apart. */
+static rdr_event identity_event(int n)
+{
+	rdr_event e = {.type = RDR_EV_IDENTITY};
+	snprintf(e.uid, sizeof e.uid, "04A1B2C3D4E5%02X", (unsigned)n);
+	snprintf(e.id.nik, sizeof e.id.nik, "337501410190%04u", (unsigned)(n + 1) % 10000u);
+	snprintf(e.id.name, sizeof e.id.name, "WARGA UJI %d", n);
+	e.id.sex = KTP_SEX_FEMALE;
+	return e;
+}
+
+/* A full queue of identity events drops (and counts) the oldest; the newest
+ * arrive whole, oldest first. The wipes of dropped and popped slots are not
+ * visible through the API; what is visible is that no slot's data turns up
+ * in another event. */
+static void test_evq_identity_overflow(void **state)
+{
+	(void)state;
+	enum { CAP = 4, PUSHED = 11 };
+	rdr_evq *q = NULL;
+	assert_int_equal(rdr_evq_new(&q, CAP), RDR_OK);
+	for (int i = 0; i < PUSHED; i++) {
+		rdr_event e = identity_event(i);
+		assert_true(rdr_evq_push(q, e) == (i < CAP));
+		rdr_event_wipe(&e);
+	}
+	assert_int_equal(rdr_evq_dropped(q), PUSHED - CAP);
+	for (int i = PUSHED - CAP; i < PUSHED; i++) {
+		rdr_event want = identity_event(i), got;
+		memset(&got, 0xA5, sizeof got);
+		assert_true(rdr_evq_pop(q, &got));
+		assert_int_equal(got.type, RDR_EV_IDENTITY);
+		assert_string_equal(got.uid, want.uid);
+		assert_string_equal(got.id.nik, want.id.nik);
+		assert_string_equal(got.id.name, want.id.name);
+		assert_int_equal(got.id.sex, KTP_SEX_FEMALE);
+		assert_string_equal(got.id.address, ""); /* no stale bytes */
+		rdr_event_wipe(&got);
+		rdr_event_wipe(&want);
+	}
+	expect_empty(q);
+	/* Slots reused after identities carry only what the new event has. */
+	assert_true(rdr_evq_push(q, ev(RDR_EV_CARD_REMOVED, 0)));
+	rdr_event e;
+	assert_true(rdr_evq_pop(q, &e));
+	assert_int_equal(e.type, RDR_EV_CARD_REMOVED);
+	assert_string_equal(e.uid, "");
+	assert_true(all_zero(&e.id, sizeof e.id));
+	/* Freed with identities still queued (they are wiped on free). */
+	for (int i = 0; i < CAP; i++) {
+		rdr_event id = identity_event(i);
+		rdr_evq_push(q, id);
+		rdr_event_wipe(&id);
+	}
+	rdr_evq_free(&q);
+	assert_null(q);
 }
 
 static void test_err_names(void **state)
 {
 	(void)state;
-	const rdr_err all[] = {RDR_OK, RDR_ERR_NOMEM, RDR_ERR_IO, RDR_ERR_TOOBIG, RDR_ERR_STATE};
+	const rdr_err all[] = {RDR_OK,	       RDR_ERR_NOMEM, RDR_ERR_IO,
+			       RDR_ERR_TOOBIG, RDR_ERR_STATE, RDR_ERR_IMAGE};
 	size_t n = sizeof all / sizeof all[0];
 	for (size_t i = 0; i < n; i++) {
 		const char *a = rdr_err_name(all[i]);
@@ -368,12 +581,17 @@ int main(void)
 		cmocka_unit_test(test_evq_zero_capacity_refused),
 		cmocka_unit_test(test_evq_threads_nothing_lost),
 		cmocka_unit_test(test_evq_threads_small_queue_counts_drops),
+		cmocka_unit_test(test_evq_identity_overflow),
 		cmocka_unit_test(test_sim_posts_attached),
 		SIM(test_sim_insert_missing_file),
 		SIM(test_sim_insert_unreadable),
 		SIM(test_sim_insert_too_big),
 		SIM(test_sim_insert_max_size),
 		SIM(test_sim_insert_remove),
+		SIM(test_sim_insert_identity),
+		SIM(test_sim_insert_uid_only),
+		SIM(test_sim_insert_bad_image),
+		SIM(test_sim_bad_image_keeps_card),
 		cmocka_unit_test(test_err_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

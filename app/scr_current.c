@@ -1,0 +1,31 @@
+/*
+ * scr_current: step 3, the applicant's data as it stands in the certificate
+ * profile today: prefilled from the KTP-el where the card gave it, every
+ * field editable except the NIK, which the identify step established (Back
+ * changes it). Name, NIK, e-mail and phone
+ * are required (the officer and the notifications need them); NIP is not
+ * (contract staff have none); the job fields may be left empty.
+ */
+#include "step.h"
+
+void scr_current_draw(app *a, ui_rect r)
+{
+	journey *j = &a->sess.j;
+	step_frame sf;
+	ui_col col = step_begin(&sf, a, r, J_CURRENT, "current.title", "current.intro");
+	req_issue issues[JOURNEY_ISSUES_MAX];
+	int n = journey_step_issues(j, J_CURRENT, issues, JOURNEY_ISSUES_MAX);
+
+	for (int i = 0; i < REQ_F_COUNT; i++) {
+		req_field f = (req_field)i;
+		if (f == REQ_F_NIK) { /* established on the identify step */
+			col.y += step_pair(&sf, ui_col_rest(&col),
+					   j->card_nik ? "current.nik_card" : "current.nik_typed",
+					   j->r.f[f].current) + a->th.gap;
+			continue;
+		}
+		step_value_field(&sf, &col, f, REQ_PART_CURRENT, req_field_key(f), step_hint_key(f),
+				 issues, n);
+	}
+	step_follow(&sf, step_end(&sf, &col, NULL));
+}

@@ -1,0 +1,93 @@
+/*
+ * scr_receipt: the proof that the request is stored: the ticket number in
+ * large type with its QR code (to photograph or scan), the deadline and the
+ * target date, what happens next (verification by the officer, a possible
+ * revocation), how to check the status, and the complaint channels. No name
+ * or NIK is shown: the receipt may be photographed by anyone standing near.
+ * "Selesai" ends the session.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "qr.h"
+#include "step.h"
+
+/* The ticket card: number and QR side by side (stacked when narrow). */
+static int ticket_card(app *a, ui_rect r)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	const char *ticket = a->sess.j.r.ticket;
+	int qr = 300, pad = th->gap * 2;
+	int h = qr + 2 * pad;
+	ui_rect card = {r.x, r.y, r.w, h};
+	ui_draw_rect(u, card, th->color.primary_soft, th->radius * 2);
+	ui_draw_frame(u, card, th->color.primary, th->radius * 2, th->border);
+	ui_rect text = {card.x + pad, card.y + pad, card.w - 3 * pad - qr, qr};
+	int y = text.y + 20;
+	y += ui_label(u, "receipt.ticket", (ui_rect){text.x, y, text.w, 0}, UI_FONT_STRONG,
+		      th->color.text_muted, UI_ALIGN_LEFT);
+	y += ui_label_text(u, ticket, (ui_rect){text.x, y, text.w, 0}, UI_FONT_DISPLAY,
+			   th->color.primary, UI_ALIGN_LEFT);
+	ui_label(u, "receipt.keep", (ui_rect){text.x, y + th->gap_small, text.w, 0}, UI_FONT_BODY,
+		 th->color.text, UI_ALIGN_LEFT);
+	qr_draw(u, (ui_rect){card.x + card.w - pad - qr, card.y + pad, qr, qr}, ticket,
+		th->color.text, th->color.surface);
+	return h;
+}
+
+void scr_receipt_draw(app *a, ui_rect r)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	journey *j = &a->sess.j;
+	const conf *c = a->cfg;
+
+	ui_rect done = {r.x, r.y + r.h - th->button_h, r.w, th->button_h};
+	ui_rect body = {r.x, r.y, r.w, r.h - th->button_h - th->gap};
+	ui_rect in = ui_scroll_begin(u, "receipt.body", body);
+	ui_col col = ui_col_make((ui_rect){in.x, in.y, in.w - 24, in.h}, th->gap);
+
+	col.y += ui_label(u, "receipt.heading", ui_col_rest(&col), UI_FONT_TITLE,
+			  th->color.success, UI_ALIGN_LEFT) + th->gap_small;
+	col.y += ui_label(u, "receipt.stored", ui_col_rest(&col), UI_FONT_BODY, th->color.text,
+			  UI_ALIGN_LEFT) + th->gap;
+	col.y += ticket_card(a, ui_col_rest(&col)) + th->gap;
+
+	step_frame sf = {.a = a};
+	const char *args[1] = {shell_fmt_when(a, j->deadline_at, true)};
+	col.y += step_pair(&sf, ui_col_rest(&col), "receipt.deadline",
+			   ui_trf(u, "receipt.deadline_value", args, 1)) + th->gap_small;
+	args[0] = shell_fmt_when(a, j->target_at, true);
+	col.y += step_pair(&sf, ui_col_rest(&col), "receipt.target",
+			   ui_trf(u, "receipt.target_value", args, 1)) + th->gap_small;
+	col.y += ui_label(u, "receipt.days_note", ui_col_rest(&col), UI_FONT_SMALL,
+			  th->color.text_muted, UI_ALIGN_LEFT) + th->gap;
+	if (j->deadline_uncovered)
+		col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_WARN, NULL,
+				   ui_tr(u, "receipt.uncovered")) + th->gap;
+
+	step_section(&sf, &col, "receipt.next_title", "receipt.next_verify", NULL);
+	if (j->r.id_source == REQ_ID_TYPED)
+		col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_WARN, NULL,
+				   ui_tr(u, "receipt.bring_ktp")) + th->gap;
+	step_section(&sf, &col, NULL, req_requires_revocation_if_owner(&j->r)
+					      ? "receipt.next_revoke"
+					      : "receipt.next_profile", NULL);
+	step_section(&sf, &col, NULL, "receipt.next_notify", NULL);
+	step_section(&sf, &col, "receipt.status_title", "receipt.status", NULL);
+
+	char phones[200] = "";
+	for (int i = 0; i < c->complaints.n_phones; i++) {
+		size_t n = strlen(phones);
+		snprintf(phones + n, sizeof phones - n, "%s%s", i ? "  \xC2\xB7  " : "",
+			 c->complaints.phones[i]);
+	}
+	const char *cargs[2] = {phones, c->complaints.email};
+	step_section(&sf, &col, "receipt.complaints_title", NULL,
+		     ui_trf(u, "receipt.complaints", cargs, 2));
+	ui_scroll_end(u, col.y - in.y);
+
+	if (ui_button(u, "receipt.done", done, UI_BTN_PRIMARY))
+		app_goto(a, SCREEN_WELCOME);
+}

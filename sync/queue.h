@@ -1,0 +1,213 @@
+/*
+ * queue: the kiosk's durable request store and the start of its offline
+ * outbox, in one SQLite file.
+ *
+ * A citizen's submitted request must survive a power cut the moment the
+ * receipt prints, whether or not the network is up. queue_submit() writes
+ * the request, its first history event (draft -> queued) and an outbox
+ * entry for the central service in ONE transaction on a WAL database with
+ * synchronous=FULL: when it returns QUEUE_OK the request is on disk, and
+ * when it fails nothing of it is. The sync engine (a later issue) drains
+ * the outbox in its local order (outbox.seq, never the wall clock) and
+ * sends each entry with its idempotency key, generated in the same
+ * transaction as the record it carries, so a resend after a lost reply is
+ * recognised by the central service. State changes decided elsewhere
+ * (officer screens, the central service's replies) arrive through
+ * queue_append_event(), checked against the state machine in rstate.h.
+ *
+ * The schema is versioned with PRAGMA user_version and migrated by
+ * queue_open(); a file written by a newer kiosk is refused, never
+ * "upgraded" downwards. SQLite and jansson stay inside sync/: this header
+ * shows neither. No error name and no log line carries personal data.
+ *
+ * Threads: a queue handle must not be used by two threads at once. Each
+ * thread that needs the store (the UI thread, later the sync thread) opens
+ * its own handle on the same file; WAL lets readers run beside a writer,
+ * and writers wait for each other up to busy_timeout_ms.
+ *
+ * Blocking: every call below except queue_err_name() and
+ * queue_status_wipe() reads or writes the file. Writes end with an fsync of
+ * the WAL (one per transaction, and at times a checkpoint that syncs the
+ * database too); a call may also wait up to busy_timeout_ms for another
+ * connection's write lock.
+ */
+#ifndef KIOSK_QUEUE_H
+#define KIOSK_QUEUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "req.h"
+#include "rstate.h"
+#include "ticket.h"
+
+typedef enum queue_err {
+	QUEUE_OK = 0,
+	QUEUE_ERR_NOMEM,      /* an allocation failed */
+	QUEUE_ERR_IO,         /* the file cannot be opened, read or written, is not a
+				 database, is corrupt, or holds values this code cannot read */
+	QUEUE_ERR_BUSY,       /* another connection held the write lock for longer than
+				 busy_timeout_ms: nothing was written, try again */
+	QUEUE_ERR_FULL,       /* the disk (or opts.max_page_count) is full: nothing was written */
+	QUEUE_ERR_VERSION,    /* the file's schema is newer than this kiosk knows */
+	QUEUE_ERR_DUP_TICKET, /* a request with this ticket exists: draw a new ticket, retry */
+	QUEUE_ERR_NOT_FOUND,  /* no such request (or, for lookups, the NIK digits differ) */
+	QUEUE_ERR_STATE,      /* the move is not allowed from the request's stored state */
+	QUEUE_ERR_INVALID,    /* an argument breaks the call's contract (see each call) */
+} queue_err;
+
+/* Name of E for logs ("database busy"); never NULL, never personal data. */
+const char *queue_err_name(queue_err e);
+
+#define QUEUE_SCHEMA_VERSION 1 /* the user_version queue_open() migrates to */
+#define QUEUE_BUSY_TIMEOUT_DEFAULT_MS 2000
+#define QUEUE_EVENTS_MAX 32 /* events a status holds (rstate has no cycles: a
+			       history has at most RSTATE_COUNT - 1 events) */
+#define QUEUE_NOTES_MAX 8   /* notifications a status holds (the newest) */
+
+typedef struct queue_opts {
+	/* How long a call waits for another connection's lock before it gives
+	 * QUEUE_ERR_BUSY; 0 means QUEUE_BUSY_TIMEOUT_DEFAULT_MS. */
+	int busy_timeout_ms;
+	/* Largest size of the file in pages (of 4096 bytes): a write beyond it
+	 * fails with QUEUE_ERR_FULL, as on a full disk. 0 = no limit (tests use
+	 * small values to simulate a full disk). Not stored in the file. */
+	int64_t max_page_count;
+} queue_opts;
+
+typedef struct queue queue;
+
+/*
+ * Open the store at PATH (not NULL), creating the file if it does not
+ * exist (its directory must), and bring its schema to QUEUE_SCHEMA_VERSION.
+ * Sets journal_mode=WAL (persistent), synchronous=FULL, foreign_keys=ON,
+ * secure_delete=ON and the busy timeout on this connection.
+ * OPTS may be NULL (all defaults); it is not kept.
+ * OUT (OUT, not NULL): on QUEUE_OK the new handle, which the caller closes
+ * with queue_close(); NULL on any error.
+ * Returns QUEUE_OK; QUEUE_ERR_VERSION when the file's user_version is
+ * above QUEUE_SCHEMA_VERSION (the file is left exactly as it was);
+ * QUEUE_ERR_BUSY, QUEUE_ERR_FULL, QUEUE_ERR_IO, QUEUE_ERR_NOMEM from
+ * SQLite; QUEUE_ERR_INVALID for a negative busy_timeout_ms or
+ * max_page_count. A migration is one transaction: after a failure the file
+ * keeps its old version and data.
+ */
+queue_err queue_open(queue **out, const char *path, const queue_opts *opts);
+
+/* Close *Q (may be NULL) and set it to NULL. Q must not be NULL. Blocks for
+ * a checkpoint when this is the file's last connection. */
+void queue_close(queue **q);
+
+/*
+ * Store a newly submitted request.
+ *
+ * R (not NULL): the validated request, with a canonical ticket
+ * (ticket_parse()'s form), state RSTATE_QUEUED, submitted_at > 0, a
+ * non-empty kiosk_id, f[REQ_F_NIK].current holding the 16-digit NIK (its
+ * last 4 digits become the status-screen check), and resubmit_of "" or a
+ * canonical ticket. It is stored as reqjson (requests.payload, and the
+ * outbox entry's payload).
+ * FIRST (not NULL): the draft -> queued event (from rstate_apply()), with a
+ * non-empty actor.
+ * DEADLINE_AT, TARGET_AT, DEADLINE_UNCOVERED: from the calendar (cal.h),
+ * epoch seconds, stored as given.
+ * In one transaction (BEGIN IMMEDIATE ... COMMIT): the request row, its
+ * first event, and an outbox entry of kind "request" with a fresh
+ * idempotency key.
+ * Returns QUEUE_OK (durable on return); QUEUE_ERR_INVALID when R or FIRST
+ * breaks the rules above (nothing is written); QUEUE_ERR_DUP_TICKET;
+ * QUEUE_ERR_BUSY; QUEUE_ERR_FULL; QUEUE_ERR_IO; QUEUE_ERR_NOMEM. On every
+ * error the transaction is rolled back: no row of any table was added.
+ */
+queue_err queue_submit(queue *q, const req *r, const rstate_event *first, int64_t deadline_at,
+		       int64_t target_at, bool deadline_uncovered);
+
+/* A message sent to (or shown for) the applicant about a request. */
+typedef struct queue_note {
+	char channel[8]; /* "email", "sms" or "kiosk" */
+	char kind[32];   /* what it says, as a key ("data_changed", "revocation_required") */
+	int64_t at;      /* epoch seconds */
+	char text[256];  /* the words sent, UTF-8 */
+} queue_note;
+
+/* What the status screen shows. Holds personal data: wipe it with
+ * queue_status_wipe() when done. */
+typedef struct queue_status {
+	req r;                /* as submitted, with r.state the current stored state */
+	int64_t deadline_at, target_at;
+	bool deadline_uncovered;
+	int n_events;         /* entries used in EVENTS, oldest first */
+	rstate_event events[QUEUE_EVENTS_MAX];
+	int n_notes;          /* entries used in NOTES, oldest first */
+	queue_note notes[QUEUE_NOTES_MAX];
+} queue_status;
+
+/*
+ * The status of the request with ticket TICKET (not NULL; the canonical
+ * form ticket_parse() writes) whose applicant's NIK ends in the 4 digits
+ * NIK_LAST4 (not NULL). The digits are compared without an early exit.
+ * OUT (OUT, not NULL): on QUEUE_OK the request, its deadline and target,
+ * its newest QUEUE_EVENTS_MAX events and newest QUEUE_NOTES_MAX notes, each
+ * list oldest first, read in one consistent snapshot. On any error *OUT is
+ * wiped (every byte zero).
+ * Returns QUEUE_OK; QUEUE_ERR_NOT_FOUND alike for an unknown ticket, wrong
+ * digits, and a malformed ticket or digits (the status screen must not
+ * reveal which part was wrong); QUEUE_ERR_BUSY, QUEUE_ERR_IO (also for a
+ * stored row this code cannot read), QUEUE_ERR_NOMEM. Writes nothing.
+ */
+queue_err queue_lookup(queue *q, const char *ticket, const char *nik_last4, queue_status *out);
+
+/*
+ * Append the event EV (not NULL) to the history of the request with the
+ * canonical ticket TICKET (not NULL), in one transaction: check that
+ * EV->from is the stored state and rstate_check() allows the move for
+ * EV->role with EV->reason, insert the event, set the request's state to
+ * EV->to and its updated_at to EV->at, and, when TO_OUTBOX (an action taken
+ * at this kiosk that the central service must learn), add an outbox entry
+ * of kind "event" carrying reqjson_encode_event().
+ * Returns QUEUE_OK; QUEUE_ERR_NOT_FOUND (no such ticket);
+ * QUEUE_ERR_STATE (EV->from is not the stored state, or rstate_check()
+ * refuses the move); QUEUE_ERR_INVALID (empty actor, a string not
+ * terminated inside its array, a negative time); QUEUE_ERR_BUSY,
+ * QUEUE_ERR_FULL, QUEUE_ERR_IO, QUEUE_ERR_NOMEM. On every error nothing
+ * changed: state, events and outbox are as before.
+ */
+queue_err queue_append_event(queue *q, const char *ticket, const rstate_event *ev, bool to_outbox);
+
+/*
+ * Record the note N (not NULL) for the request with the canonical ticket
+ * TICKET (not NULL). N's strings must be NUL-terminated in their arrays,
+ * channel one of "email", "sms", "kiosk", kind non-empty.
+ * Returns QUEUE_OK; QUEUE_ERR_NOT_FOUND; QUEUE_ERR_INVALID;
+ * QUEUE_ERR_BUSY, QUEUE_ERR_FULL, QUEUE_ERR_IO, QUEUE_ERR_NOMEM (nothing
+ * written on error).
+ */
+queue_err queue_add_note(queue *q, const char *ticket, const queue_note *n);
+
+/*
+ * Number of outbox entries in STATE ("pending", "in_flight", "done",
+ * "dead"), or of all entries when STATE is NULL, into *OUT (OUT, not NULL;
+ * untouched on error).
+ * Returns QUEUE_OK; QUEUE_ERR_INVALID for another STATE; QUEUE_ERR_BUSY,
+ * QUEUE_ERR_IO, QUEUE_ERR_NOMEM.
+ */
+queue_err queue_outbox_count(queue *q, const char *state, int64_t *out);
+
+/* How the store is set up, for the technician's diagnostics and tests. */
+typedef struct queue_info {
+	char journal_mode[16]; /* "wal" */
+	int synchronous;       /* 2 = FULL */
+	bool foreign_keys;
+	int user_version;      /* QUEUE_SCHEMA_VERSION */
+	int busy_timeout_ms;
+	int64_t page_size, page_count, max_page_count;
+} queue_info;
+
+/* Read the connection's settings into *OUT (OUT, not NULL; zeroed on
+ * error). Returns QUEUE_OK, QUEUE_ERR_BUSY, QUEUE_ERR_IO, QUEUE_ERR_NOMEM. */
+queue_err queue_get_info(queue *q, queue_info *out);
+
+/* Zero every byte of *S (explicit_bzero): it holds personal data. */
+void queue_status_wipe(queue_status *s);
+
+#endif
