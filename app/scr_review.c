@@ -40,9 +40,12 @@ void scr_review_draw(app *a, ui_rect r)
 	static const req_field who[] = {REQ_F_NAME, REQ_F_NIK, REQ_F_NIP, REQ_F_EMAIL, REQ_F_PHONE,
 					REQ_F_POSITION, REQ_F_INSTITUTION, REQ_F_WORK_UNIT,
 					REQ_F_PROVINCE, REQ_F_CITY};
-	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++)
+	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+		if (!q->f[who[i]].current[0] && !req_field_required(who[i]))
+			continue; /* optional and left empty */
 		col.y += step_pair(&sf, ui_col_rest(&col), req_field_key(who[i]),
 				   q->f[who[i]].current) + th->gap_small;
+	}
 	col.y += step_pair(&sf, ui_col_rest(&col), "review.id_source",
 			   ui_tr(u, q->id_source == REQ_ID_CARD ? "review.by_card" : "review.by_typed")) +
 		 th->gap;

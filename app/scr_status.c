@@ -66,11 +66,11 @@ static void form(app *a, ui_rect r)
 	ticket_err te = ticket_parse(j->status_ticket, canon);
 	bool t_focus = ui_focused(u, "status.ticket");
 	const char *t_err = te != TICKET_OK && !t_focus &&
-					    (j->status_attempted || strlen(j->status_ticket) >= TICKET_LEN)
+					    (j->status_attempted || j->status_ticket[0])
 				    ? ticket_err_key(te)
 				    : NULL;
 	ui_col_take(&col, ui_field(u, "status.ticket", j->status_ticket, sizeof j->status_ticket,
-				   TICKET_LEN, UI_KBD_TICKET, ui_col_rest(&col), "status.ticket_hint",
+				   TICKET_LEN + 1, UI_KBD_TICKET, ui_col_rest(&col), "status.ticket_hint",
 				   t_err));
 	bool l_bad = strlen(j->status_last4) != 4;
 	const char *l_err = l_bad && j->status_attempted && !ui_focused(u, "status.last4")
@@ -103,8 +103,11 @@ static void result(app *a, ui_rect r)
 	const char *targs[1] = {st->r.ticket};
 	col.y += ui_label_text(u, ui_trf(u, "status.for_ticket", targs, 1), ui_col_rest(&col),
 			       UI_FONT_STRONG, th->color.text_muted, UI_ALIGN_LEFT);
-	col.y += ui_label(u, rstate_key(st->r.state), ui_col_rest(&col), UI_FONT_TITLE,
-			  th->color.primary, UI_ALIGN_LEFT) + th->gap_small;
+	ui_color tone = st->r.state == RSTATE_REJECTED		   ? th->color.danger
+			: st->r.state == RSTATE_REVOCATION_REQUIRED ? th->color.warning
+								    : th->color.primary;
+	col.y += ui_label(u, rstate_key(st->r.state), ui_col_rest(&col), UI_FONT_TITLE, tone,
+			  UI_ALIGN_LEFT) + th->gap_small;
 	col.y += ui_label(u, explain[st->r.state], ui_col_rest(&col), UI_FONT_BODY, th->color.text,
 			  UI_ALIGN_LEFT) + th->gap;
 
@@ -156,7 +159,10 @@ static void result(app *a, ui_rect r)
 				  UI_ALIGN_LEFT) + th->gap_small;
 		for (int i = 0; i < st->n_notes; i++) {
 			const queue_note *no = &st->notes[i];
-			const char *args[2] = {shell_fmt_when(a, no->at, true), no->channel};
+			const char *ch = strcmp(no->channel, "email") == 0 ? "status.channel_email"
+					 : strcmp(no->channel, "sms") == 0 ? "status.channel_sms"
+									   : "status.channel_kiosk";
+			const char *args[2] = {shell_fmt_when(a, no->at, true), ui_tr(u, ch)};
 			ui_push_id(u, 0x6e6f7465u + (uint32_t)i);
 			col.y += ui_label_text(u, ui_trf(u, "status.note_head", args, 2),
 					       ui_col_rest(&col), UI_FONT_SMALL, th->color.text_muted,

@@ -285,6 +285,8 @@ static int cmd_drag(run *r, const char *label, const char *dir, const char *amou
 		/* Room to the edge of the widget in the stroke's direction. */
 		long room = sign < 0 ? y - w->r.y - 8 : w->r.y + w->r.h - 8 - y;
 		long stroke = left < room ? left : room;
+		if (stroke <= UI_DRAG_SLOP && left < dist)
+			break; /* a remainder shorter than a drag would read as a tap */
 		if (stroke <= UI_DRAG_SLOP)
 			return fail(r, "expected room to drag \"%s\", saw a widget %d px high", label,
 				    w->r.h);

@@ -220,12 +220,15 @@ int step_changes(step_frame *sf, ui_rect r)
 		ui_rect row = {r.x, y, r.w, 0};
 		y += ui_label(u, req_field_key((req_field)i), row, UI_FONT_STRONG, th->color.text,
 			      UI_ALIGN_LEFT);
-		const char *args[2] = {v->current[0] ? v->current : ui_tr(u, "common.empty_value"),
-				       v->requested};
+		const char *was[1] = {v->current[0] ? v->current : ui_tr(u, "common.empty_value")};
+		const char *now[1] = {v->requested};
 		row.y = y;
 		row.x += th->gap;
 		row.w -= th->gap;
-		y += ui_label_text(u, ui_trf(u, "impact.change", args, 2), row, UI_FONT_BODY,
+		y += ui_label_text(u, ui_trf(u, "impact.old", was, 1), row, UI_FONT_BODY,
+				   th->color.text_muted, UI_ALIGN_LEFT);
+		row.y = y;
+		y += ui_label_text(u, ui_trf(u, "impact.new", now, 1), row, UI_FONT_STRONG,
 				   th->color.text, UI_ALIGN_LEFT);
 		if (req_field_in_subject((req_field)i)) {
 			row.y = y;

@@ -70,7 +70,7 @@ static const kdef row_t2[] = {KD("A"), KD("B"), KD("C"), KD("D"), KD("E"), KD("F
 static const kdef row_t3[] = {KD("J"), KD("K"), KD("M"), KD("N"), KD("P"), KD("Q"), KD("R"), KD("S")};
 static const kdef row_t4[] = {KD("T"), KD("U"), KD("V"), KD("W"), KD("X"), KD("Y"), KD("Z"),
 			      {"kbd.backspace", NULL, K_BACK, 2}};
-static const kdef row_t5[] = {{"kbd.done", NULL, K_DONE, 6}};
+static const kdef row_t5[] = {KD("-"), {"kbd.done", NULL, K_DONE, 6}};
 
 typedef struct krow {
 	const kdef *keys;
@@ -351,7 +351,7 @@ static bool accepts(const ui *u, const char *text)
 	case UI_KBD_EMAIL:
 		return !(text[0] == '@' && strchr(u->fbuf, '@'));
 	case UI_KBD_TICKET:
-		return n == 1 && ticket_symbol_ok(text[0]);
+		return n == 1 && (ticket_symbol_ok(text[0]) || (text[0] == '-' && !strchr(u->fbuf, '-')));
 	case UI_KBD_TEXT:
 	case UI_KBD_NAME:
 	default:

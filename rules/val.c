@@ -437,7 +437,7 @@ val_code val_phone(const char *in, char *out, size_t cap)
 	} else {
 		rc = w_fail(&w, rc);
 	}
-	memset(d, 0, sizeof d);
+	explicit_bzero(d, sizeof d);
 	return rc;
 }
 
@@ -795,11 +795,11 @@ val_code val_name(const char *in, char *out, size_t cap, val_code *warning)
 	rc = w_close(&w);
 	if (rc == VAL_OK && title && warning != NULL)
 		*warning = VAL_W_NAME_TITLE;
-	memset(tmp, 0, sizeof tmp);
+	explicit_bzero(tmp, sizeof tmp);
 	return rc;
 
 fail:
-	memset(tmp, 0, sizeof tmp);
+	explicit_bzero(tmp, sizeof tmp);
 	return w_fail(&w, rc);
 }
 

@@ -155,8 +155,12 @@ enum {
  * central service compare addresses byte for byte.
  * IN NULL counts as "". OUT (CAP bytes, VAL_EMAIL_CAP is always enough) gets
  * the normalised address, or "" on error.
- * Returns VAL_OK, VAL_EMPTY, VAL_BAD_UTF8, VAL_TOO_LONG (OUT too small) or
- * one of the VAL_EMAIL_* codes; the first rule broken, in the order above.
+ * Returns the first rule broken, in this order: VAL_EMPTY, VAL_BAD_UTF8,
+ * VAL_EMAIL_SPACE, VAL_EMAIL_NO_AT, VAL_EMAIL_MANY_AT, VAL_EMAIL_LOCAL_EMPTY,
+ * _LOCAL_CHARS, _LOCAL_DOT, _LOCAL_LONG, VAL_EMAIL_DOMAIN_EMPTY,
+ * _DOMAIN_CHARS, _DOMAIN_DOT, _DOMAIN_NO_DOT, then label by label
+ * _DOMAIN_HYPHEN, _DOMAIN_LONG and for the last one VAL_EMAIL_TLD, then
+ * VAL_EMAIL_LONG; VAL_TOO_LONG when OUT is too small; else VAL_OK.
  */
 val_code val_email(const char *in, char *out, size_t cap);
 
@@ -189,8 +193,10 @@ enum {
  * "+62 (0)812 3456 7890" all give "6281234567890".
  * IN NULL counts as "". OUT (CAP bytes, VAL_PHONE_CAP is always enough) gets
  * the digits, or "" on error.
- * Returns VAL_OK, VAL_EMPTY, VAL_BAD_UTF8, VAL_TOO_LONG (OUT too small) or
- * one of the VAL_PHONE_* codes, checked in the order above.
+ * Returns the first rule broken, in this order: VAL_BAD_UTF8,
+ * VAL_PHONE_CHARS, VAL_EMPTY, VAL_PHONE_PREFIX, VAL_PHONE_LENGTH (nothing
+ * after the prefix), VAL_PHONE_NOT_MOBILE, VAL_PHONE_LENGTH; VAL_TOO_LONG
+ * when OUT is too small; else VAL_OK.
  */
 val_code val_phone(const char *in, char *out, size_t cap);
 
@@ -205,14 +211,15 @@ enum {
 /*
  * Check and normalise a person's name as it will appear on a certificate.
  * Allowed characters: letters (ASCII, and Latin letters with diacritics:
- * U+00C0-U+024F except the signs × and ÷, and U+1E00-U+1EFF, plus combining
- * accents U+0300-U+036F right after a letter), spaces, apostrophes (' and
- * the typographic ’ ‘ ʼ, all stored as '), dots, hyphens, and commas before
- * an academic-title suffix. A digit is VAL_NAME_DIGITS; any other character
+ * U+00C0-U+024F except the signs × ÷ and the click letters U+01C0-U+01C3
+ * that look like | and !, and U+1E00-U+1EFF, plus combining accents
+ * U+0300-U+036F right after a letter), spaces, apostrophes (' and the
+ * typographic ’ ‘ ʼ, all stored as '), dots, hyphens, and commas (after a
+ * letter or a dot) before an academic-title suffix. A digit is VAL_NAME_DIGITS; any other character
  * (also a combining accent on no letter) is VAL_NAME_CHARS.
- * Normalisation: spaces (ASCII white space and U+00A0) trimmed and runs
- * collapsed to one; no space before a comma and exactly one after it. Case is
- * kept as typed.
+ * Normalisation: spaces (ASCII white space, U+00A0, U+2028, U+2029)
+ * trimmed and runs collapsed to one ASCII space; no space before a comma
+ * and exactly one after it. Case is kept as typed.
  * Structure, on the normalised name: at least one letter
  * (VAL_NAME_NO_LETTER); a '.' right after a letter; a '-' after a letter or
  * '.' and before a letter; a '\'' before a letter (VAL_NAME_PUNCT); every
@@ -224,9 +231,10 @@ enum {
  * Titles are accepted but flagged, because the certificate name must carry
  * none: *WARNING = VAL_W_NAME_TITLE when the name has
  *   - a leading prefix title, with or without its dot, any case, followed
- *     by more of the name: Dr., Drs., Dra., dr., drg., Ir., Prof., Ns., Apt.,
- *     and the religious titles H. (Haji), Hj. (Hajjah), KH. (Kiai Haji) -
- *     "H." at the start is taken as Haji, not an initial;
+ *     by more of the name or glued to it ("Dr.Budi"): Dr., Drs., Dra.,
+ *     dr., drg., Ir., Prof., Ns., Apt., and the religious titles H.
+ *     (Haji), Hj. (Hajjah), KH. (Kiai Haji): "H." at the start is taken
+ *     as Haji, not an initial;
  *   - a comma-separated suffix (see above); or
  *   - trailing titles without a comma: a known title written with a dot
  *     ("... S.Kom") or a known title in capitals ("... SE", "... MBA"). A
@@ -236,10 +244,11 @@ enum {
  * IN NULL counts as "". OUT (CAP bytes, VAL_NAME_CAP is always enough) gets
  * the normalised name, or "" on error. WARNING may be NULL; otherwise it is
  * VAL_W_NAME_TITLE or VAL_OK (always VAL_OK on error).
- * Returns VAL_OK, VAL_EMPTY, VAL_BAD_UTF8, VAL_TOO_LONG (OUT too small) or a
- * VAL_NAME_* code: characters first (the first bad one decides), then
- * VAL_NAME_NO_LETTER, VAL_NAME_TOO_LONG, VAL_NAME_PUNCT, VAL_NAME_COMMA,
- * VAL_NAME_TOO_SHORT.
+ * Returns the first rule broken, in this order: VAL_BAD_UTF8; a character
+ * rule (VAL_NAME_DIGITS or VAL_NAME_CHARS: the first bad character
+ * decides); VAL_EMPTY; VAL_NAME_NO_LETTER; VAL_NAME_TOO_LONG;
+ * VAL_NAME_PUNCT; VAL_NAME_COMMA; VAL_NAME_TOO_SHORT; VAL_TOO_LONG when OUT
+ * is too small; else VAL_OK.
  */
 val_code val_name(const char *in, char *out, size_t cap, val_code *warning);
 
@@ -263,8 +272,9 @@ val_code val_name(const char *in, char *out, size_t cap, val_code *warning);
  * VAL_TOO_LONG (so MAX_CHARS < MIN_CHARS refuses everything non-empty).
  * IN NULL counts as "". OUT (CAP bytes, VAL_TEXT_CAP(MAX_CHARS) is always
  * enough) gets the normalised text, or "" on error.
- * Returns VAL_OK, VAL_EMPTY, VAL_BAD_UTF8, VAL_BAD_CHARS, VAL_TOO_SHORT or
- * VAL_TOO_LONG (also when OUT is too small), in that order of precedence.
+ * Returns the first rule broken, in this order: VAL_BAD_UTF8,
+ * VAL_BAD_CHARS, VAL_EMPTY, VAL_TOO_SHORT, VAL_TOO_LONG (also when OUT is
+ * too small); else VAL_OK.
  */
 val_code val_text(const char *in, char *out, size_t cap, int min_chars, int max_chars);
 

@@ -197,7 +197,9 @@ static queue_err map_rc(int rc)
 
 static queue_err map_reqjson(reqjson_err e)
 {
-	return e == REQJSON_ERR_NOMEM ? QUEUE_ERR_NOMEM : QUEUE_ERR_INVALID;
+	if (e == REQJSON_OK)
+		return QUEUE_OK;
+	return e == REQJSON_OK ? QUEUE_OK : e == REQJSON_ERR_NOMEM ? QUEUE_ERR_NOMEM : QUEUE_ERR_INVALID;
 }
 
 /* ---- small helpers -------------------------------------------------------------- */
@@ -694,7 +696,9 @@ static queue_err read_history(queue *q, int64_t id, queue_status *out)
 	sqlite3_stmt *st = q->st[ST_EVENTS];
 	int rc = bind(st, "ii", id, (int64_t)QUEUE_EVENTS_MAX);
 
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rstate_event *ev = &out->events[out->n_events];
 		char role[40];
 		if (out->n_events >= QUEUE_EVENTS_MAX || !col_state(st, 0, &ev->from) ||
@@ -711,7 +715,9 @@ static queue_err read_history(queue *q, int64_t id, queue_status *out)
 
 	st = q->st[ST_NOTES];
 	rc = bind(st, "ii", id, (int64_t)QUEUE_NOTES_MAX);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		queue_note *n = &out->notes[out->n_notes];
 		if (out->n_notes >= QUEUE_NOTES_MAX || !col_text(st, 0, n->channel, sizeof n->channel) ||
 		    !col_text(st, 1, n->kind, sizeof n->kind) || !col_text(st, 3, n->text, sizeof n->text))

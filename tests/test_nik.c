@@ -651,7 +651,8 @@ static val_code mutate_nip(rng *r, const nip_info *pi, const char *s, char *m, i
 			set_digits(m, 4, 2, rng_range(r, 0, 1) ? 0 : rng_range(r, 13, 99));
 			break;
 		default:
-			v = rng_range(r, 0, 1) ? 0 : rng_range(r, dim(pi->birth_m, pi->birth_y) + 1, 99);
+			v = dim(pi->birth_m, pi->birth_y) + 1;
+			v = rng_range(r, 0, 1) ? 0 : rng_range(r, v, 99);
 			set_digits(m, 6, 2, v);
 			break;
 		}
@@ -665,7 +666,8 @@ static val_code mutate_nip(rng *r, const nip_info *pi, const char *s, char *m, i
 			set_digits(m, 8, 4, rng_range(r, 0, pi->birth_y + NIP_START_AGE_MIN - 1));
 			break;
 		default:
-			set_digits(m, 8, 4, rng_range(r, pi->birth_y + NIP_START_AGE_MAX + 1, 9999));
+			v = pi->birth_y + NIP_START_AGE_MAX + 1;
+			set_digits(m, 8, 4, rng_range(r, v, 9999));
 			break;
 		}
 		return VAL_NIP_START_DATE;

@@ -388,7 +388,8 @@ static const struct name_case {
 	{"B. Santoso", VAL_OK, VAL_OK, "B. Santoso"},
 	{"Budi Santoso Jr.", VAL_OK, VAL_OK, "Budi Santoso Jr."},
 	{"B\xc3\xba" "di S\xc3\xa1ntoso", VAL_OK, VAL_OK, "B\xc3\xba" "di S\xc3\xa1ntoso"},
-	{"\xc5\x9aiti \xc3\x91ur'\xc3\xa4ini", VAL_OK, VAL_OK, "\xc5\x9aiti \xc3\x91ur'\xc3\xa4ini"},
+	{"\xc5\x9aiti \xc3\x91ur'\xc3\xa4ini", VAL_OK, VAL_OK,
+	 "\xc5\x9aiti \xc3\x91ur'\xc3\xa4ini"},
 	{"Budi Santo\xe1\xbb\x83", VAL_OK, VAL_OK, "Budi Santo\xe1\xbb\x83"}, /* ể */
 	{"Budi Santos\xcc\x81o", VAL_OK, VAL_OK, "Budi Santos\xcc\x81o"},     /* s + U+0301 */
 	{"Al", VAL_OK, VAL_OK, "Al"},
@@ -856,7 +857,8 @@ static void fuzz_one(rng *r, const char *in, guarded *g)
 			assert_string_equal(f, f2);
 			assert_non_null(strstr(in, f));
 		} else {
-			assert_true(rc == VAL_EMPTY || (rc >= VAL_NIK_LENGTH && rc <= VAL_NIK_SERIAL));
+			assert_true(rc == VAL_EMPTY ||
+				    (rc >= VAL_NIK_LENGTH && rc <= VAL_NIK_SERIAL));
 		}
 		rc = nip_parse(in, &pi);
 		if (rc == VAL_OK) {
@@ -866,9 +868,11 @@ static void fuzz_one(rng *r, const char *in, guarded *g)
 			assert_string_equal(f, f2);
 			assert_non_null(strstr(in, f));
 		} else {
-			assert_true(rc == VAL_EMPTY || (rc >= VAL_NIP_LENGTH && rc <= VAL_NIP_SERIAL));
+			assert_true(rc == VAL_EMPTY ||
+				    (rc >= VAL_NIP_LENGTH && rc <= VAL_NIP_SERIAL));
 		}
-		assert_int_equal(val_utf8_len(in) < 0, val_text(in, NULL, 0, 0, INT32_MAX) == VAL_BAD_UTF8);
+		assert_int_equal(val_utf8_len(in) < 0,
+				 val_text(in, NULL, 0, 0, INT32_MAX) == VAL_BAD_UTF8);
 	}
 }
 
