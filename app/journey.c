@@ -98,6 +98,7 @@ bool journey_next(journey *j, journey_step s)
 	int n = journey_step_issues(j, s, issues, JOURNEY_ISSUES_MAX);
 	if (req_issue_errors(issues, n) > 0) {
 		j->attempted[s] = true;
+		j->reveal_error = true;
 		return false;
 	}
 	normalise_step(j, s);

@@ -42,6 +42,7 @@ typedef enum journey_step {
 typedef struct journey {
 	req r;                        /* the draft */
 	bool attempted[J_STEP_COUNT]; /* "Lanjut" was tapped: show every error of the step */
+	bool reveal_error;            /* scroll the step's first error into view */
 	bool left[2][REQ_F_COUNT];    /* [current|requested][field] was edited and left */
 	char nik_typed[17];           /* the identify step's keypad */
 	val_code identify_error;      /* why the typed NIK was refused */
@@ -82,7 +83,8 @@ val_code journey_issue_for(const req_issue *issues, int n, req_part part, req_fi
 /*
  * Try to leave step S forward. With no errors, normalises the step's values
  * in the draft (phone to 62..., trimmed text) and returns true. Otherwise
- * marks the step attempted (every error shows) and returns false.
+ * marks the step attempted (every error shows), asks for its first error to
+ * be scrolled into view, and returns false.
  */
 bool journey_next(journey *j, journey_step s);
 

@@ -41,7 +41,9 @@ void scr_docs_draw(app *a, ui_rect r)
 		int h = ui_field(u, "docs.other_name", j->r.doc_other, sizeof j->r.doc_other, 100,
 				 UI_KBD_TEXT, ui_col_rest(&col), NULL,
 				 show ? val_code_key(err) : NULL);
-		ui_col_take(&col, h);
+		ui_rect at = ui_col_take(&col, h);
+		if (show)
+			step_error_at(&sf, at);
 	}
 	col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_INFO, NULL, ui_tr(u, "docs.note"));
 	step_follow(&sf, step_end(&sf, &col, NULL));

@@ -91,33 +91,50 @@ void scr_identify_draw(app *a, ui_rect r)
 				  th->color.text_muted, UI_ALIGN_LEFT) + th->gap;
 	}
 
-	if (!ui_keyboard_wanted(u)) {
-		col.y += ui_label(u, "identify.tap", ui_col_rest(&col), UI_FONT_SUBTITLE,
-				  th->color.text, UI_ALIGN_CENTER);
-		col.y += th->gap;
-		reader_art(a, ui_col_take(&col, 360));
+	/* Portrait: the card above the keypad field. Landscape: side by side,
+	 * so both fit without scrolling. */
+	ui_rect area = ui_col_rest(&col);
+	ui_col left = ui_col_make(th->landscape ? ui_split(area, 2, th->gap * 2, 0) : area, th->gap);
+	ui_col right = left;
+	if (th->landscape)
+		right = ui_col_make(ui_split(area, 2, th->gap * 2, 1), th->gap);
+
+	if (!ui_keyboard_wanted(u) || th->landscape) {
+		left.y += ui_label(u, "identify.tap", ui_col_rest(&left), UI_FONT_SUBTITLE,
+				   th->color.text, UI_ALIGN_CENTER);
+		left.y += th->gap;
+		reader_art(a, ui_col_take(&left, 380));
+		/* What the reader did, where the eye goes next. */
+		ui_col *notes = th->landscape ? &right : &left;
 		if (a->scr.card_state == 1)
-			ui_spinner(u, "identify.reading", ui_col_take(&col, th->spinner_d));
+			ui_spinner(u, "identify.reading", ui_col_take(notes, th->spinner_d));
 		else if (a->scr.card_state == 3)
-			col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_WARN,
-					   ui_tr(u, "identify.refused_title"),
-					   ui_tr(u, val_code_key(j->identify_error))) + th->gap;
+			notes->y += step_note(&sf, ui_col_rest(notes), STEP_NOTE_WARN,
+					      ui_tr(u, "identify.refused_title"),
+					      ui_tr(u, val_code_key(j->identify_error))) + th->gap;
 		else if (a->scr.card_state == 2)
-			col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_WARN,
-					   ui_tr(u, "identify.unreadable_title"),
-					   ui_tr(u, "identify.unreadable")) + th->gap;
-		col.y += ui_label(u, "identify.or", ui_col_rest(&col), UI_FONT_STRONG,
-				  th->color.text_muted, UI_ALIGN_CENTER) + th->gap;
+			notes->y += step_note(&sf, ui_col_rest(notes), STEP_NOTE_WARN,
+					      ui_tr(u, "identify.unreadable_title"),
+					      ui_tr(u, "identify.unreadable")) + th->gap;
+		if (!th->landscape) {
+			left.y += ui_label(u, "identify.or", ui_col_rest(&left), UI_FONT_STRONG,
+					   th->color.text_muted, UI_ALIGN_CENTER) + th->gap;
+			right = left;
+		}
 	}
+	if (th->landscape)
+		right.y += ui_label(u, "identify.or", ui_col_rest(&right), UI_FONT_SUBTITLE,
+				    th->color.text, UI_ALIGN_LEFT) + th->gap;
 
 	const char *err = j->identify_error != VAL_OK ? val_code_key(j->identify_error) : NULL;
 	if (ui_focused(u, "identify.nik"))
 		err = NULL;
 	int h = ui_field(u, "identify.nik", j->nik_typed, sizeof j->nik_typed, 16, UI_KBD_NIK,
-			 ui_col_rest(&col), "identify.nik_hint", err);
-	ui_col_take(&col, h);
-	col.y += ui_label(u, "identify.typed_note", ui_col_rest(&col), UI_FONT_SMALL,
-			  th->color.text_muted, UI_ALIGN_LEFT);
+			 ui_col_rest(&right), "identify.nik_hint", err);
+	ui_col_take(&right, h);
+	right.y += ui_label(u, "identify.typed_note", ui_col_rest(&right), UI_FONT_SMALL,
+			    th->color.text_muted, UI_ALIGN_LEFT);
+	col.y = left.y > right.y ? left.y : right.y;
 
 	step_action act = step_end(&sf, &col, NULL);
 	if (act == STEP_NEXT) {

@@ -18,7 +18,14 @@ static int ticket_card(app *a, ui_rect r)
 	ui *u = a->ui;
 	const theme *th = &a->th;
 	const char *ticket = a->sess.j.r.ticket;
-	int qr = 300, pad = th->gap * 2;
+	int pad = th->gap * 2, tw, tth;
+	ui_measure(u, UI_FONT_DISPLAY, ticket, 0, &tw, &tth);
+	/* The number on one line beside the code; the code shrinks first. */
+	int qr = r.w - 3 * pad - tw - th->gap;
+	if (qr > 300)
+		qr = 300;
+	if (qr < 200)
+		qr = 200;
 	int h = qr + 2 * pad;
 	ui_rect card = {r.x, r.y, r.w, h};
 	ui_draw_rect(u, card, th->color.primary_soft, th->radius * 2);
@@ -43,29 +50,46 @@ void scr_receipt_draw(app *a, ui_rect r)
 	journey *j = &a->sess.j;
 	const conf *c = a->cfg;
 
+	if (th->landscape) { /* the receipt uses the whole width */
+		r.x = th->margin;
+		r.w = th->design_w - 2 * th->margin;
+	}
 	ui_rect done = {r.x, r.y + r.h - th->button_h, r.w, th->button_h};
 	ui_rect body = {r.x, r.y, r.w, r.h - th->button_h - th->gap};
-	ui_rect in = ui_scroll_begin(u, "receipt.body", body);
-	ui_col col = ui_col_make((ui_rect){in.x, in.y, in.w - 24, in.h}, th->gap);
-
-	col.y += ui_label(u, "receipt.heading", ui_col_rest(&col), UI_FONT_TITLE,
-			  th->color.success, UI_ALIGN_LEFT) + th->gap_small;
-	col.y += ui_label(u, "receipt.stored", ui_col_rest(&col), UI_FONT_BODY, th->color.text,
-			  UI_ALIGN_LEFT) + th->gap;
-	col.y += ticket_card(a, ui_col_rest(&col)) + th->gap;
-
 	step_frame sf = {.a = a};
+
+	/* The ticket always in view: on top in portrait (the rest scrolls under
+	 * it, dates first), on the left in landscape (the rest scrolls beside). */
+	ui_rect fixed = body, rest = body;
+	if (th->landscape) {
+		fixed = ui_split(body, 2, th->gap * 2, 0);
+		rest = ui_split(body, 2, th->gap * 2, 1);
+	}
+	ui_col top = ui_col_make(fixed, th->gap);
+	top.y += ui_label(u, "receipt.heading", ui_col_rest(&top), UI_FONT_TITLE, th->color.success,
+			  UI_ALIGN_LEFT) + th->gap_small;
+	top.y += ui_label(u, "receipt.stored", ui_col_rest(&top), UI_FONT_BODY, th->color.text,
+			  UI_ALIGN_LEFT) + th->gap;
+	top.y += ticket_card(a, ui_col_rest(&top)) + th->gap;
+	if (!th->landscape) {
+		rest.y = top.y;
+		rest.h = body.y + body.h - top.y;
+	}
+	ui_rect in = ui_scroll_begin(u, "receipt.body", rest);
+	ui_col col = ui_col_make((ui_rect){in.x, in.y, in.w - 24, in.h}, th->gap);
+	ui_col *dates = &col;
+
 	const char *args[1] = {shell_fmt_when(a, j->deadline_at, true)};
-	col.y += step_pair(&sf, ui_col_rest(&col), "receipt.deadline",
-			   ui_trf(u, "receipt.deadline_value", args, 1)) + th->gap_small;
+	dates->y += step_pair(&sf, ui_col_rest(dates), "receipt.deadline",
+			      ui_trf(u, "receipt.deadline_value", args, 1)) + th->gap_small;
 	args[0] = shell_fmt_when(a, j->target_at, true);
-	col.y += step_pair(&sf, ui_col_rest(&col), "receipt.target",
-			   ui_trf(u, "receipt.target_value", args, 1)) + th->gap_small;
-	col.y += ui_label(u, "receipt.days_note", ui_col_rest(&col), UI_FONT_SMALL,
-			  th->color.text_muted, UI_ALIGN_LEFT) + th->gap;
+	dates->y += step_pair(&sf, ui_col_rest(dates), "receipt.target",
+			      ui_trf(u, "receipt.target_value", args, 1)) + th->gap_small;
+	dates->y += ui_label(u, "receipt.days_note", ui_col_rest(dates), UI_FONT_SMALL,
+			     th->color.text_muted, UI_ALIGN_LEFT) + th->gap;
 	if (j->deadline_uncovered)
-		col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_WARN, NULL,
-				   ui_tr(u, "receipt.uncovered")) + th->gap;
+		dates->y += step_note(&sf, ui_col_rest(dates), STEP_NOTE_WARN, NULL,
+				      ui_tr(u, "receipt.uncovered")) + th->gap;
 
 	step_section(&sf, &col, "receipt.next_title", "receipt.next_verify", NULL);
 	if (j->r.id_source == REQ_ID_TYPED)

@@ -89,13 +89,18 @@ void scr_review_draw(app *a, ui_rect r)
 
 	bool missing = j->attempted[J_REVIEW] && !a->scr.review_confirm;
 	ui_checkbox(u, "review.confirm", &a->scr.review_confirm, ui_col_take(&col, th->touch_min));
-	if (missing)
-		col.y += ui_label(u, "review.confirm_needed", ui_col_rest(&col), UI_FONT_SMALL,
-				  th->color.danger, UI_ALIGN_LEFT);
+	if (missing) {
+		int h = ui_label(u, "review.confirm_needed", ui_col_rest(&col), UI_FONT_SMALL,
+				 th->color.danger, UI_ALIGN_LEFT);
+		ui_rect at = ui_col_take(&col, h);
+		step_error_at(&sf, (ui_rect){at.x, at.y - th->touch_min - th->gap, at.w,
+					     at.h + th->touch_min + th->gap});
+	}
 
 	step_action act = step_end(&sf, &col, "review.send");
 	if (act == STEP_NEXT && !a->scr.review_confirm) {
 		j->attempted[J_REVIEW] = true;
+		j->reveal_error = true;
 		return;
 	}
 	step_follow(&sf, act);

@@ -98,7 +98,11 @@ static void result(app *a, ui_rect r)
 
 	ui_rect nav = {r.x, r.y + r.h - th->button_h, r.w, th->button_h};
 	ui_rect view = ui_scroll_begin(u, "status.result", (ui_rect){r.x, r.y, r.w, r.h - th->button_h - th->gap});
-	ui_col col = ui_col_make((ui_rect){view.x, view.y, view.w - 24, view.h}, th->gap);
+	/* Portrait: one column. Landscape: where it stands on the left, its
+	 * history on the right. */
+	ui_rect area = {view.x, view.y, view.w - 24, view.h};
+	ui_col col = ui_col_make(th->landscape ? ui_split(area, 2, th->gap * 2, 0) : area, th->gap);
+	ui_col right = ui_col_make(ui_split(area, 2, th->gap * 2, 1), th->gap);
 
 	const char *targs[1] = {st->r.ticket};
 	col.y += ui_label_text(u, ui_trf(u, "status.for_ticket", targs, 1), ui_col_rest(&col),
@@ -136,6 +140,9 @@ static void result(app *a, ui_rect r)
 				   ui_trf(u, "receipt.deadline_value", args, 1)) + th->gap;
 	}
 
+	int left_end = col.y;
+	if (th->landscape)
+		col = right;
 	col.y += ui_label(u, "status.timeline", ui_col_rest(&col), UI_FONT_SUBTITLE, th->color.text,
 			  UI_ALIGN_LEFT) + th->gap_small;
 	for (int i = 0; i < st->n_events; i++) {
@@ -172,7 +179,7 @@ static void result(app *a, ui_rect r)
 			ui_pop_id(u);
 		}
 	}
-	ui_scroll_end(u, col.y - view.y);
+	ui_scroll_end(u, (col.y > left_end ? col.y : left_end) - view.y);
 
 	if (ui_button(u, "status.another", ui_split(nav, 2, th->gap, 0), UI_BTN_SECONDARY)) {
 		queue_status_wipe(&j->status);

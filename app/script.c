@@ -314,6 +314,51 @@ static const ui_widget *find_text(run *r, const char *text)
 	return NULL;
 }
 
+/*
+ * "scroll LIST to TEXT": drag the list as a person looking for something
+ * does, down the page and then back up, until a widget whose label or value
+ * contains TEXT shows (not cut by the list's lower edge).
+ */
+static bool fully_shown(run *r, const char *list, const char *label)
+{
+	ui *u = r->a->ui;
+	const ui_widget *l = find(r, list, UI_ROLE_LIST);
+	for (size_t i = 0; i < ui_widget_count(u); i++) {
+		const ui_widget *w = ui_widget_at(u, i);
+		if (!strstr(w->label, label) && !strstr(w->value, label))
+			continue;
+		/* Widgets record their visible part: one cut by the list's lower
+		 * edge is not wholly shown yet. */
+		if (!l || w->r.y + w->r.h < l->r.y + l->r.h - 2 || w == l)
+			return true;
+	}
+	return false;
+}
+
+static int cmd_scroll(run *r, const char *list, const char *label)
+{
+	enum { STEP = 240, TRIES = 24 };
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < TRIES && !fully_shown(r, list, label); i++) {
+			const ui_widget *l = find(r, list, UI_ROLE_LIST);
+			if (!l) {
+				char seen[1536];
+				return fail(r, "expected a list labelled \"%s\", saw %s", list,
+					    seen_labels(r, true, seen, sizeof seen));
+			}
+			char n[16];
+			snprintf(n, sizeof n, "%d", STEP);
+			if (cmd_drag(r, list, pass == 0 ? "up" : "down", n) != 0)
+				return 1;
+		}
+	}
+	if (fully_shown(r, list, label))
+		return 0;
+	char seen[1536];
+	return fail(r, "expected \"%s\" to show when \"%s\" is scrolled, saw %s", label, list,
+		    seen_labels(r, false, seen, sizeof seen));
+}
+
 static int cmd_expect(run *r, int argc, char **argv)
 {
 	ui *u = r->a->ui;
@@ -592,6 +637,8 @@ static int step(run *r, int argc, char **argv)
 		return cmd_type(r, argv[1]);
 	if (strcmp(c, "drag") == 0 && argc == 4)
 		return cmd_drag(r, argv[1], argv[2], argv[3]);
+	if (strcmp(c, "scroll") == 0 && argc == 4 && strcmp(argv[2], "to") == 0)
+		return cmd_scroll(r, argv[1], argv[3]);
 	if (strcmp(c, "expect") == 0)
 		return cmd_expect(r, argc, argv);
 	if (strcmp(c, "wait") == 0 && argc == 2)
@@ -616,7 +663,7 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "close") == 0 && argc == 1)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
-		       "card, goto, key, close, remember, advance, notify) with its arguments, saw \"%s\" with %d argument%s",
+		       "card, goto, key, close, remember, advance, notify, scroll) with its arguments, saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 

@@ -143,10 +143,21 @@ void step_value_field(step_frame *sf, ui_col *col, req_field f, req_part part,
 	bool focused = ui_focused(u, caption_key);
 	bool show = j->attempted[sf->step] || (buf[0] != '\0' && !focused);
 	const char *err_key = err != VAL_OK && show ? val_code_key(err) : NULL;
-	const char *hint = warn != VAL_OK && !focused ? val_code_key(warn) : hint_key;
-	int h = ui_field(u, caption_key, buf, REQ_VALUE_MAX, req_field_max_chars(f), step_kbd(f),
-			 ui_col_rest(col), hint, err_key);
-	ui_col_take(col, h);
+	const char *warn_key = warn != VAL_OK && !focused ? val_code_key(warn) : NULL;
+	int h = ui_field_ex(u, caption_key, buf, REQ_VALUE_MAX, req_field_max_chars(f), step_kbd(f),
+			    ui_col_rest(col), hint_key, err_key, warn_key);
+	ui_rect at = ui_col_take(col, h);
+	if (err_key)
+		step_error_at(sf, at);
+}
+
+void step_error_at(step_frame *sf, ui_rect r)
+{
+	journey *j = &sf->a->sess.j;
+	if (!j->reveal_error)
+		return;
+	j->reveal_error = false;
+	ui_scroll_into_view(sf->a->ui, r);
 }
 
 int step_pair(step_frame *sf, ui_rect r, const char *caption_key, const char *value)

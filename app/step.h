@@ -58,7 +58,7 @@ const char *step_new_key(req_field f);
  * A text field for value PART (REQ_PART_CURRENT or REQ_PART_REQUESTED) of
  * field F, captioned with CAPTION_KEY, taken from COL. Its error (from
  * ISSUES) shows once the step was attempted or the field holds text and has
- * lost the focus; a warning shows as its hint, otherwise HINT_KEY (may be
+ * lost the focus; a warning shows in its place, otherwise HINT_KEY (may be
  * NULL).
  */
 void step_value_field(step_frame *sf, ui_col *col, req_field f, req_part part,
@@ -67,6 +67,10 @@ void step_value_field(step_frame *sf, ui_col *col, req_field f, req_part part,
 
 /* A read-only "caption: value" pair (review, impact, current value). */
 int step_pair(step_frame *sf, ui_rect r, const char *caption_key, const char *value);
+
+/* An error is shown at R (content coordinates): if the step just failed to
+ * move on, scroll it into view (the first one only). */
+void step_error_at(step_frame *sf, ui_rect r);
 
 /* A section heading and a paragraph (catalog keys; BODY may be raw text
  * when BODY_KEY is NULL), taken from COL. */

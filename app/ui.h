@@ -220,6 +220,10 @@ bool ui_tap_area(ui *u, const char *key, ui_rect r);
  */
 int ui_field(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kbd_kind kind,
 	     ui_rect r, const char *hint_key, const char *error_key);
+/* The same with WARNING_KEY (may be NULL): shown in the warning colour
+ * instead of the hint when there is no error (accepted, but worth a look). */
+int ui_field_ex(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kbd_kind kind,
+		ui_rect r, const char *hint_key, const char *error_key, const char *warning_key);
 /* Height a field takes (caption + box + hint line). */
 int ui_field_height(const ui *u);
 
@@ -254,6 +258,9 @@ int ui_choice_height(const ui *u, int n);
  */
 ui_rect ui_scroll_begin(ui *u, const char *id_key, ui_rect r);
 void ui_scroll_end(ui *u, int content_h);
+/* Between begin and end: scroll so that R (content coordinates of this
+ * frame) is in view from the next frame on (an error to show, a field). */
+void ui_scroll_into_view(ui *u, ui_rect r);
 
 /*
  * Modal dialog titled by catalog KEY: dims everything drawn before it (which

@@ -197,12 +197,10 @@ static void place_caret(ui *u, const char *buf, int tap_x)
  * just taken the lower part of the screen and the person must see what they
  * type. Done once per focus, so the person can still scroll away.
  */
-static void reveal(ui *u, ui_rect r)
+void ui_scroll_into_view(ui *u, ui_rect r)
 {
-	if (u->nscroll == 0) {
-		u->reveal = false;
+	if (u->nscroll == 0)
 		return;
-	}
 	ui_scroll_state *st = &u->scroll[u->scroll_cur[u->nscroll - 1]];
 	ui_rect view = u->clip[u->nclip - 1];
 	int margin = u->th->gap;
@@ -215,11 +213,22 @@ static void reveal(ui *u, ui_rect r)
 		st->offset += delta; /* clamped by ui_scroll_begin next frame */
 		u->frame_req = true;
 	}
+}
+
+static void reveal(ui *u, ui_rect r)
+{
+	ui_scroll_into_view(u, r);
 	u->reveal = false;
 }
 
 int ui_field(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kbd_kind kind,
 	     ui_rect r, const char *hint_key, const char *error_key)
+{
+	return ui_field_ex(u, key, buf, cap, max_chars, kind, r, hint_key, error_key, NULL);
+}
+
+int ui_field_ex(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kbd_kind kind,
+		ui_rect r, const char *hint_key, const char *error_key, const char *warning_key)
 {
 	const theme *th = u->th;
 	uint32_t id = ui_id(u, key);
@@ -289,14 +298,19 @@ int ui_field(ui *u, const char *key, char *buf, size_t cap, int max_chars, ui_kb
 		ui_emit_text(u, cr, ct, UI_FONT_SMALL, th->color.text_muted, UI_ALIGN_RIGHT);
 		ui_record(u, id ^ 0x636e74u, UI_ROLE_TEXT, UI_W_ENABLED, cr, ct, NULL);
 	}
-	const char *under = error_key ? ui_tr(u, error_key) : hint_key ? ui_tr(u, hint_key) : NULL;
+	const char *under = error_key	? ui_tr(u, error_key)
+			    : warning_key ? ui_tr(u, warning_key)
+			    : hint_key	? ui_tr(u, hint_key)
+					: NULL;
+	ui_color under_c = error_key	 ? th->color.danger
+			   : warning_key ? th->color.warning
+					 : th->color.text_muted;
 	int under_h = small_h;
 	if (under) {
 		int uw;
 		ui_measure(u, UI_FONT_SMALL, under, r.w - counter_w - th->gap, &uw, &under_h);
 		ui_rect ur = {r.x, hy, r.w - counter_w - th->gap, under_h};
-		ui_emit_text(u, ur, under, UI_FONT_SMALL,
-			     error_key ? th->color.danger : th->color.text_muted, UI_ALIGN_LEFT);
+		ui_emit_text(u, ur, under, UI_FONT_SMALL, under_c, UI_ALIGN_LEFT);
 		ui_record(u, id ^ 0x68696eu, UI_ROLE_TEXT, UI_W_ENABLED, ur, under, NULL);
 	}
 	ui_record(u, id, UI_ROLE_FIELD, UI_W_ENABLED | (focused ? UI_W_FOCUSED : 0u), target, caption,

@@ -170,20 +170,6 @@ bool req_field_in_subject(req_field f)
 	return (unsigned)f < REQ_F_COUNT && field_tab[f].in_subject;
 }
 
-/* Digits of IN without surrounding spaces, into OUT. */
-static void copy_trimmed(const char *in, char *out, size_t cap)
-{
-	while (*in == ' ')
-		in++;
-	size_t n = strlen(in);
-	while (n > 0 && in[n - 1] == ' ')
-		n--;
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(out, in, n);
-	out[n] = '\0';
-}
-
 val_code req_check_value(req_field f, const char *in, char *out, size_t cap, val_code *warning)
 {
 	val_code w = VAL_OK;
@@ -199,15 +185,15 @@ val_code req_check_value(req_field f, const char *in, char *out, size_t cap, val
 	case REQ_F_NIK: {
 		nik_info ni;
 		c = nik_parse(in, &ni);
-		if (c == VAL_OK)
-			copy_trimmed(in, out, cap);
+		if (c == VAL_OK && !nik_format(&ni, out, cap))
+			c = VAL_TOO_LONG;
 		break;
 	}
 	case REQ_F_NIP: {
 		nip_info pi;
 		c = nip_parse(in, &pi);
-		if (c == VAL_OK)
-			copy_trimmed(in, out, cap);
+		if (c == VAL_OK && !nip_format(&pi, out, cap))
+			c = VAL_TOO_LONG;
 		break;
 	}
 	case REQ_F_EMAIL:

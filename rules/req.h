@@ -70,7 +70,8 @@ typedef enum req_id_source {
 	REQ_ID_TYPED, /* NIK typed on the keypad: the officer checks the KTP in person */
 } req_id_source;
 
-#define REQ_VALUE_MAX 256      /* bytes of one value, NUL included */
+#define REQ_VALUE_MAX 404      /* bytes of one value, NUL included: 100 code points
+                                  of up to 4 bytes (VAL_NAME_CAP) */
 #define REQ_REASON_TEXT_MAX 512
 #define REQ_DOC_OTHER_MAX 128
 #define REQ_KIOSK_ID_MAX 33

@@ -381,7 +381,8 @@ static queue_err migrate(queue *q)
 fail:
 	if (!sqlite3_get_autocommit(q->db))
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
-	return map_rc(rc);
+	/* A migration that breaks a constraint is a broken file, not a bad argument. */
+	return map_rc(rc) == QUEUE_ERR_INVALID ? QUEUE_ERR_IO : map_rc(rc);
 }
 
 queue_err queue_open(queue **out, const char *path, const queue_opts *opts)

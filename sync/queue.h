@@ -167,8 +167,8 @@ queue_err queue_lookup(queue *q, const char *ticket, const char *nik_last4, queu
  * of kind "event" carrying reqjson_encode_event().
  * Returns QUEUE_OK; QUEUE_ERR_NOT_FOUND (no such ticket);
  * QUEUE_ERR_STATE (EV->from is not the stored state, or rstate_check()
- * refuses the move); QUEUE_ERR_INVALID (empty actor, a string not
- * terminated inside its array, a negative time); QUEUE_ERR_BUSY,
+ * refuses the move); QUEUE_ERR_INVALID (TICKET not canonical, empty
+ * actor, a string not terminated inside its array, a negative time); QUEUE_ERR_BUSY,
  * QUEUE_ERR_FULL, QUEUE_ERR_IO, QUEUE_ERR_NOMEM. On every error nothing
  * changed: state, events and outbox are as before.
  */
@@ -177,7 +177,8 @@ queue_err queue_append_event(queue *q, const char *ticket, const rstate_event *e
 /*
  * Record the note N (not NULL) for the request with the canonical ticket
  * TICKET (not NULL). N's strings must be NUL-terminated in their arrays,
- * channel one of "email", "sms", "kiosk", kind non-empty.
+ * channel one of "email", "sms", "kiosk", kind non-empty, at >= 0, and
+ * TICKET canonical; otherwise QUEUE_ERR_INVALID.
  * Returns QUEUE_OK; QUEUE_ERR_NOT_FOUND; QUEUE_ERR_INVALID;
  * QUEUE_ERR_BUSY, QUEUE_ERR_FULL, QUEUE_ERR_IO, QUEUE_ERR_NOMEM (nothing
  * written on error).

@@ -59,11 +59,12 @@
 
 #define REQJSON_VERSION 1 /* the "v" this module writes and accepts */
 
-/* The largest input reqjson_decode*() accepts, in bytes. A request with
- * every buffer full of characters that need \uXXXX escapes stays below
- * 40 KiB; the cap stops a hostile peer from making jansson build a huge
- * tree. */
-#define REQJSON_MAX (64 * 1024)
+/* The largest input reqjson_decode*() accepts, in bytes: what the largest
+ * request can encode to. A byte of a string grows to at most 6 characters
+ * ("\u0001"), so 6 times the request's size plus the keys and punctuation
+ * (under 4 KiB) always suffices, and follows req.h when its buffers change.
+ * The cap stops a hostile peer from making jansson build a huge tree. */
+#define REQJSON_MAX (6 * sizeof(req) + 4096)
 
 /* A good size for the WHY buffer of the decoders. */
 #define REQJSON_WHY_MAX 128

@@ -9,9 +9,11 @@
 #   3. idle CPU and wake-ups over 10 s
 #   4. SIGTERM: exit status and time to exit
 #   5. full-frame render+present p50/p99 (`kiosk --bench-frames 300`)
+#   6. a durable request submit against one fsync (`tests/bench_submit`)
 # and prints a table against the targets. Missing a target does not fail the
 # script (benchmarks inform, they do not gate); the kiosk failing to start,
-# crashing, or not exiting 0 on SIGTERM within 3 s does (exit 1).
+# crashing, or not exiting 0 on SIGTERM within 3 s does (exit 1), and so does
+# bench_submit failing to store requests.
 #
 # Needs bash, awk, coreutils and python3 (only to time process start against
 # CLOCK_MONOTONIC, which the shell cannot read).
@@ -28,6 +30,7 @@ T_FIRST_MS=50
 T_PSS_MIB=25
 T_P99_MS=5
 T_IDLE_PCT=0.05
+T_SUBMIT_FSYNCS=3 # submit p99 within this many fsyncs (p50 of one fsync)
 
 if [ ! -x "$KIOSK" ]; then
 	echo "bench: $KIOSK not found or not executable (build first: make build)" >&2
@@ -250,6 +253,22 @@ p99_p=$(p99_worst "$tmp/frames.portrait")
 p99_l=$(p99_worst "$tmp/frames.landscape")
 echo
 
+# ---- 6. durable submit vs one fsync --------------------------------------------
+# 300 interleaved samples of (4 KiB write + fsync) and of a whole submit
+# (validate + one SQLite transaction, WAL, synchronous=FULL), in a fresh
+# directory under the build tree: /tmp may be tmpfs, where fsync is free.
+echo "== 6. durable submit vs one fsync (tests/bench_submit, 300 each)"
+ratio_f50=NA ratio_f99=NA
+if "$BUILD/tests/bench_submit" >"$tmp/submit" 2>"$tmp/submit.err"; then
+	cat "$tmp/submit"
+	ratio_f50=$(sed -n 's/^ratio .*submit_p99\/fsync_p50=\([0-9.]*\).*/\1/p' "$tmp/submit")
+	ratio_f99=$(sed -n 's/^ratio .*submit_p99\/fsync_p99=\([0-9.]*\).*/\1/p' "$tmp/submit")
+else
+	fail "bench_submit failed:"
+	sed 's/^/  | /' "$tmp/submit.err"
+fi
+echo
+
 # ---- summary -------------------------------------------------------------------
 verdict() { le "$1" "$2" && echo ok || echo over; }
 echo "== summary (load $(cut -d' ' -f1-3 /proc/loadavg) at end)"
@@ -266,6 +285,8 @@ row "frame p99, worst screen, landscape (ms)" "$p99_l" "$T_P99_MS"
 row "idle CPU, % of one core ($idle_how)" "$idle_cpu" "$T_IDLE_PCT"
 printf "%-44s %12s %12s  %s\n" "idle CPU, % of one core (ticks)" "$cpu_ticks" "-" "info (resolution too coarse)"
 printf "%-44s %12s %12s  %s\n" "idle wake-ups per second" "$wakeups" "-" "info"
+row "submit p99 / fsync p50 (ratio)" "$ratio_f50" "$T_SUBMIT_FSYNCS"
+printf "%-44s %12s %12s  %s\n" "submit p99 / fsync p99 (ratio)" "$ratio_f99" "-" "info"
 printf "%-44s %12s %12s  %s\n" "SIGTERM exit status / time (ms)" "$term_rc / $term_ms" "0 / 3000" \
 	"$([ "$term_rc" = 0 ] && echo ok || echo FAIL)"
 echo
