@@ -124,7 +124,9 @@ static int open_store(app *a)
 			return -1;
 		}
 	}
-	queue_err e = queue_open(&a->q, path, NULL);
+	/* The UI thread checkpoints after a session, never inside a submit. */
+	queue_opts qo = {.manual_checkpoint = true};
+	queue_err e = queue_open(&a->q, path, &qo);
 	if (e != QUEUE_OK) {
 		log_error("app", "cannot open the request store %s: %s", path, queue_err_name(e));
 		return -1;
@@ -272,8 +274,13 @@ void app_end_session(app *a)
 	ui_set_lang(a->ui, (cat_lang)a->cfg->kiosk.language);
 	a->screen = SCREEN_WELCOME;
 	ui_request_frame(a->ui);
-	if (was)
+	if (was) {
 		log_info("app", "session ended; data wiped");
+		/* Nobody waits now: move the WAL into the database. */
+		queue_err e = queue_checkpoint(a->q);
+		if (e != QUEUE_OK)
+			log_warn("app", "store checkpoint postponed: %s", queue_err_name(e));
+	}
 }
 
 void app_goto(app *a, screen_id s)

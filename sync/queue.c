@@ -449,6 +449,11 @@ queue_err queue_open(queue **out, const char *path, const queue_opts *opts)
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_rc;
+	if (o.manual_checkpoint) {
+		rc = sqlite3_exec(q->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			goto fail_rc;
+	}
 	if (o.max_page_count > 0) {
 		snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)o.max_page_count);
 		rc = sqlite3_exec(q->db, sql, NULL, NULL, NULL);
@@ -537,6 +542,12 @@ static int insert_outbox(queue *q, const char *kind, int64_t ref_id, const char 
 		return rc;
 	}
 	return run(st);
+}
+
+queue_err queue_checkpoint(queue *q)
+{
+	int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK ? QUEUE_OK : map_rc(rc);
 }
 
 queue_err queue_submit(queue *q, const req *r, const rstate_event *first, int64_t deadline_at,

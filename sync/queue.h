@@ -56,6 +56,8 @@ typedef enum queue_err {
 	QUEUE_ERR_INVALID,    /* an argument breaks the call's contract (see each call) */
 } queue_err;
 
+typedef struct queue queue; /* an open store: one per thread */
+
 /* Name of E for logs ("database busy"); never NULL, never personal data. */
 const char *queue_err_name(queue_err e);
 
@@ -73,9 +75,12 @@ typedef struct queue_opts {
 	 * fails with QUEUE_ERR_FULL, as on a full disk. 0 = no limit (tests use
 	 * small values to simulate a full disk). Not stored in the file. */
 	int64_t max_page_count;
+	/* true: this connection never checkpoints the WAL by itself (SQLite's
+	 * automatic checkpoint would otherwise land, every ~1000 pages, inside
+	 * some citizen's submit); the owner calls queue_checkpoint() when nobody
+	 * waits (the UI after a session ends, later the sync thread). */
+	bool manual_checkpoint;
 } queue_opts;
-
-typedef struct queue queue;
 
 /*
  * Open the store at PATH (not NULL), creating the file if it does not
@@ -97,6 +102,16 @@ queue_err queue_open(queue **out, const char *path, const queue_opts *opts);
 /* Close *Q (may be NULL) and set it to NULL. Q must not be NULL. Blocks for
  * a checkpoint when this is the file's last connection. */
 void queue_close(queue **q);
+
+/*
+ * Copy the WAL's committed pages into the database file and truncate the
+ * WAL (SQLITE_CHECKPOINT_TRUNCATE). For connections opened with
+ * manual_checkpoint, at quiet times. Blocks for the copy and its fsyncs.
+ * Returns QUEUE_OK; QUEUE_ERR_BUSY when another connection reads or writes
+ * (try again later: nothing is lost, the WAL only stays longer); QUEUE_ERR_IO.
+ */
+queue_err queue_checkpoint(queue *q);
+
 
 /*
  * Store a newly submitted request.
