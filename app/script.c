@@ -29,6 +29,7 @@ typedef struct run {
 	int line;
 	int steps;
 	char ticket[TICKET_TEXT_MAX]; /* "remember ticket": read off the screen */
+	queue *other;                 /* "store lock": another writer's connection */
 	rstate ticket_state;          /* where "advance" left that request */
 } run;
 
@@ -617,6 +618,25 @@ static int cmd_notify(run *r, char **argv)
 	return 0;
 }
 
+/* "store lock" / "store unlock": another connection takes or releases the
+ * store's write lock, as a stuck writer would. */
+static int cmd_store(run *r, const char *what, const char *db_path)
+{
+	bool lock = strcmp(what, "lock") == 0;
+	if (!lock && strcmp(what, "unlock") != 0)
+		return fail(r, "expected store lock or store unlock, saw \"%s\"", what);
+	if (!r->other) {
+		queue_opts o = {.busy_timeout_ms = 100};
+		queue_err e = queue_open(&r->other, db_path, &o);
+		if (e != QUEUE_OK)
+			return fail(r, "expected to open the store, saw %s", queue_err_name(e));
+	}
+	queue_err e = queue_hold_write_lock(r->other, lock);
+	if (e != QUEUE_OK)
+		return fail(r, "expected to %s the store, saw %s", what, queue_err_name(e));
+	return 0;
+}
+
 static int step(run *r, int argc, char **argv)
 {
 	char xbuf[MAX_ARGS + 1][LINE_MAX_LEN];
@@ -631,6 +651,9 @@ static int step(run *r, int argc, char **argv)
 		return cmd_advance(r, argc, argv);
 	if (strcmp(c, "notify") == 0 && argc == 4)
 		return cmd_notify(r, argv);
+	if (strcmp(c, "store") == 0 && argc == 2)
+		return cmd_store(r, argv[1], r->a->opts.db_path ? r->a->opts.db_path
+							 : r->a->cfg->storage.database);
 	if (strcmp(c, "tap") == 0 && argc == 2)
 		return cmd_tap(r, argv[1]);
 	if (strcmp(c, "type") == 0 && argc == 2)
@@ -663,7 +686,7 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "close") == 0 && argc == 1)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
-		       "card, goto, key, close, remember, advance, notify, scroll) with its arguments, saw \"%s\" with %d argument%s",
+		       "card, goto, key, close, remember, advance, notify, scroll, store) with its arguments, saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 
@@ -706,6 +729,7 @@ int script_run(app *a, const char *path, const char *shots_dir)
 		r.steps++;
 	}
 	fclose(f);
+	queue_close(&r.other);
 	if (rc == 0)
 		printf("%s: %d steps passed\n", path, r.steps);
 	return rc;

@@ -27,6 +27,8 @@
  *                          central service and the officer would (each
  *                          allowed transition stored as an event)
  *   notify $ticket CHANNEL "text"     a notification the central service sent
+ *   store lock | store unlock         another connection holds the store's
+ *                          write lock (a busy database) or lets it go
  *
  * Every command waits for the kiosk to settle. A failure prints
  * "SCRIPT:LINE: expected ..., saw ..." on stderr and stops the run.

@@ -544,6 +544,15 @@ static int insert_outbox(queue *q, const char *kind, int64_t ref_id, const char 
 	return run(st);
 }
 
+queue_err queue_hold_write_lock(queue *q, bool hold)
+{
+	bool held = !sqlite3_get_autocommit(q->db);
+	if (held == hold)
+		return QUEUE_ERR_INVALID;
+	int rc = sqlite3_exec(q->db, hold ? "BEGIN IMMEDIATE" : "ROLLBACK", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? QUEUE_OK : map_rc(rc);
+}
+
 queue_err queue_checkpoint(queue *q)
 {
 	int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);

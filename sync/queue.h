@@ -58,6 +58,15 @@ typedef enum queue_err {
 
 typedef struct queue queue; /* an open store: one per thread */
 
+/*
+ * Take (HOLD true) or release (false) the database's write lock on this
+ * connection without writing anything, as another writer would hold it.
+ * For the technician's storage check and for tests of what a citizen sees
+ * when the store is busy. Returns QUEUE_OK, QUEUE_ERR_BUSY (someone else
+ * holds it), QUEUE_ERR_INVALID (already held / not held), QUEUE_ERR_IO.
+ */
+queue_err queue_hold_write_lock(queue *q, bool hold);
+
 /* Name of E for logs ("database busy"); never NULL, never personal data. */
 const char *queue_err_name(queue_err e);
 
