@@ -640,14 +640,20 @@ static void scan_dir(struct scan *sc, const char *root, const char *rel)
 	free(names);
 }
 
-/* Scan ROOT/app for keys missing from C; problem lines go into *REPORT. */
+/* Scan ROOT/app (and ROOT/rules, whose codes name catalog keys, when it
+ * exists) for keys missing from C; problem lines go into *REPORT. */
 static int scan_app(const cat *c, const char *root, char **report)
 {
 	size_t len = 0;
 	struct scan sc = {c, NULL, open_memstream(report, &len), 0, 0, ""};
+	char rules[PATH_MAX];
+	struct stat st;
 
 	assert_non_null(sc.out);
 	scan_dir(&sc, root, "app");
+	snprintf(rules, sizeof rules, "%s/rules", root);
+	if (stat(rules, &st) == 0 && S_ISDIR(st.st_mode))
+		scan_dir(&sc, root, "rules");
 	assert_int_equal(fclose(sc.out), 0);
 	return sc.problems;
 }
