@@ -38,6 +38,9 @@ typedef enum journey_step {
 #define JOURNEY_CONSENT_VERSION "2026.1"
 
 #define JOURNEY_ISSUES_MAX 48
+/* Status lookups that may find nothing in one session before the screen
+ * stops looking (4 digits of a NIK are only 10,000 guesses). */
+#define JOURNEY_STATUS_TRIES 5
 
 typedef struct journey {
 	req r;                        /* the draft */
@@ -59,6 +62,7 @@ typedef struct journey {
 	char status_last4[8];
 	bool status_attempted;
 	bool status_not_found;
+	int status_failures;          /* lookups that found nothing, this session */
 	bool status_loaded;
 	queue_status status;
 } journey;

@@ -37,6 +37,8 @@ static void lookup(app *a)
 	char ticket[TICKET_TEXT_MAX];
 	j->status_attempted = true;
 	j->status_not_found = false;
+	if (j->status_failures >= JOURNEY_STATUS_TRIES)
+		return;
 	if (ticket_parse(j->status_ticket, ticket) != TICKET_OK || strlen(j->status_last4) != 4)
 		return;
 	queue_err e = queue_lookup(a->q, ticket, j->status_last4, &j->status);
@@ -45,6 +47,7 @@ static void lookup(app *a)
 		ui_unfocus(a->ui);
 	} else {
 		j->status_not_found = true;
+		j->status_failures++;
 		if (e != QUEUE_ERR_NOT_FOUND)
 			log_error("status", "lookup failed: %s", queue_err_name(e));
 	}
@@ -78,12 +81,18 @@ static void form(app *a, ui_rect r)
 				    : NULL;
 	ui_col_take(&col, ui_field(u, "status.last4", j->status_last4, sizeof j->status_last4, 4,
 				   UI_KBD_NIK, ui_col_rest(&col), "status.last4_hint", l_err));
-	if (j->status_not_found)
+	bool locked = j->status_failures >= JOURNEY_STATUS_TRIES;
+	if (locked)
+		col.y += step_note(&(step_frame){.a = a}, ui_col_rest(&col), STEP_NOTE_WARN,
+				   ui_tr(u, "status.locked_title"), ui_tr(u, "status.locked")) +
+			 th->gap;
+	else if (j->status_not_found)
 		col.y += step_note(&(step_frame){.a = a}, ui_col_rest(&col), STEP_NOTE_WARN,
 				   ui_tr(u, "status.not_found_title"), ui_tr(u, "status.not_found")) +
 			 th->gap;
 	ui_rect b = ui_col_take(&col, th->button_h);
-	if (ui_button(u, "status.check", b, UI_BTN_PRIMARY))
+	if (ui_button_ex(u, "status.check", ui_tr(u, "status.check"), NULL, b, UI_BTN_PRIMARY,
+			 !locked))
 		lookup(a);
 	ui_scroll_end(u, col.y - view.y);
 }

@@ -316,21 +316,31 @@ static const ui_widget *find_text(run *r, const char *text)
 }
 
 /*
- * "scroll LIST to TEXT": drag the list as a person looking for something
- * does, down the page and then back up, until a widget whose label or value
- * contains TEXT shows (not cut by the list's lower edge).
+ * "scroll LIST to LABEL": drag the list as a person looking for something
+ * does, down the page and then back up, until a widget labelled LABEL (or,
+ * with a final '*', whose label starts with it) shows, not cut by the
+ * list's lower edge.
  */
+/* LABEL equals WANT, or starts with it when WANT ends in '*'. */
+static bool label_matches(const char *label, const char *want)
+{
+	size_t n = strlen(want);
+	if (n > 0 && want[n - 1] == '*')
+		return strncmp(label, want, n - 1) == 0;
+	return strcmp(label, want) == 0;
+}
+
 static bool fully_shown(run *r, const char *list, const char *label)
 {
 	ui *u = r->a->ui;
 	const ui_widget *l = find(r, list, UI_ROLE_LIST);
 	for (size_t i = 0; i < ui_widget_count(u); i++) {
 		const ui_widget *w = ui_widget_at(u, i);
-		if (!strstr(w->label, label) && !strstr(w->value, label))
+		if (w == l || !label_matches(w->label, label))
 			continue;
 		/* Widgets record their visible part: one cut by the list's lower
 		 * edge is not wholly shown yet. */
-		if (!l || w->r.y + w->r.h < l->r.y + l->r.h - 2 || w == l)
+		if (!l || w->r.y + w->r.h < l->r.y + l->r.h - 2)
 			return true;
 	}
 	return false;

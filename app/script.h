@@ -9,6 +9,7 @@
  *   drag "Label" up|down N drag N design pixels starting on that widget
  *   scroll "List" to "Label"  drag the list (down the page, then back up)
  *                          until the widget labelled Label shows whole
+ *                          ("Label*": a label starting with it)
  *   expect text "..."      some widget's label or value contains the text
  *   expect no text "..."   no widget shows the text
  *   expect screen NAME     the current screen (welcome, info, gallery)
