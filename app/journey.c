@@ -18,7 +18,10 @@ static bool issue_in_step(const journey *j, const req_issue *i, journey_step s)
 {
 	switch (s) {
 	case J_CURRENT:
-		return i->part == REQ_PART_CURRENT;
+		/* An optional field left empty but chosen for change is asked for
+		 * on the new-values step, not here (nothing to untick here). */
+		return i->part == REQ_PART_CURRENT &&
+		       !(i->code == VAL_EMPTY && !req_field_required(i->field));
 	case J_CHOOSE:
 		return i->part == REQ_PART_REQUEST && i->code == VAL_REQ_NO_CHANGE;
 	case J_NEWVALS:
@@ -74,6 +77,14 @@ val_code journey_issue_for(const req_issue *issues, int n, req_part part, req_fi
 	return err;
 }
 
+/* Replace DST's string (CAP bytes) by SRC and zero the rest. */
+static void set_text(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	memmove(dst, src, n + 1);
+	memset(dst + n + 1, 0, cap - n - 1);
+}
+
 /* Normalise the values step S edits, in the draft itself. */
 static void normalise_step(journey *j, journey_step s)
 {
@@ -86,9 +97,19 @@ static void normalise_step(journey *j, journey_step s)
 			if (!bufs[k] || bufs[k][0] == '\0')
 				continue;
 			if (req_check_value((req_field)f, bufs[k], norm, sizeof norm, NULL) == VAL_OK)
-				memcpy(bufs[k], norm, sizeof norm);
+				set_text(bufs[k], REQ_VALUE_MAX, norm);
 		}
 	}
+	/* The reason's and the other document's texts: trimmed (req_validate
+	 * accepted them, so they are valid or blank). */
+	if (s == J_REASON && val_text(j->r.reason_text, norm, sizeof norm, 1,
+				      REQ_REASON_TEXT_CHARS) == VAL_OK)
+		set_text(j->r.reason_text, sizeof j->r.reason_text, norm);
+	else if (s == J_REASON)
+		set_text(j->r.reason_text, sizeof j->r.reason_text, "");
+	if (s == J_DOCS && j->r.docs[REQ_D_OTHER] &&
+	    val_text(j->r.doc_other, norm, sizeof norm, 2, 100) == VAL_OK)
+		set_text(j->r.doc_other, sizeof j->r.doc_other, norm);
 	explicit_bzero(norm, sizeof norm);
 }
 
@@ -121,7 +142,7 @@ val_code journey_identify(journey *j, const char *nik, bool from_card)
 		explicit_bzero(norm, sizeof norm);
 		return VAL_REQ_OTHER_NIK;
 	}
-	memcpy(j->r.f[REQ_F_NIK].current, norm, sizeof norm);
+	set_text(j->r.f[REQ_F_NIK].current, REQ_VALUE_MAX, norm);
 	explicit_bzero(norm, sizeof norm);
 	j->r.id_source = from_card ? REQ_ID_CARD : REQ_ID_TYPED;
 	j->card_nik = from_card;

@@ -170,11 +170,22 @@ bool req_field_in_subject(req_field f)
 	return (unsigned)f < REQ_F_COUNT && field_tab[f].in_subject;
 }
 
+/* Replace the string in DST (CAP bytes) by SRC, zeroing the rest, so a
+ * normalised request carries no leftover bytes after its strings. */
+static void put(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	memmove(dst, src, n + 1);
+	memset(dst + n + 1, 0, cap - n - 1);
+}
+
 val_code req_check_value(req_field f, const char *in, char *out, size_t cap, val_code *warning)
 {
 	val_code w = VAL_OK;
 	val_code c;
 
+	if (warning)
+		*warning = VAL_OK;
 	if (cap == 0)
 		return VAL_TOO_LONG;
 	out[0] = '\0';
@@ -244,7 +255,7 @@ static void check_value(issue_list *errs, issue_list *warns, req_part part, req_
 	if (c != VAL_OK) {
 		add_issue(errs, part, f, c);
 	} else {
-		memcpy(value, norm, sizeof norm);
+		put(value, REQ_VALUE_MAX, norm);
 		if (w != VAL_OK)
 			add_issue(warns, part, f, w);
 	}
@@ -306,29 +317,31 @@ int req_validate(req *r, req_issue *out, int cap)
 	if (r->reason == REQ_R_NONE || r->reason >= REQ_R_COUNT) {
 		add_issue(&errs, REQ_PART_REASON, REQ_F_NAME, VAL_REQ_NO_REASON);
 	} else {
+		/* The text is optional, except for "other"; blank counts as none. */
 		char norm[REQ_REASON_TEXT_MAX];
-		if (r->reason_text[0] != '\0') {
-			val_code c = val_text(r->reason_text, norm, sizeof norm, 1,
-					      REQ_REASON_TEXT_CHARS);
-			if (c != VAL_OK)
-				add_issue(&errs, REQ_PART_REASON, REQ_F_NAME, c);
-			else
-				memcpy(r->reason_text, norm, sizeof norm);
-		} else if (r->reason == REQ_R_OTHER) {
-			add_issue(&errs, REQ_PART_REASON, REQ_F_NAME, VAL_REQ_REASON_TEXT);
+		val_code c = val_text(r->reason_text, norm, sizeof norm, 1, REQ_REASON_TEXT_CHARS);
+		if (c == VAL_EMPTY) {
+			put(r->reason_text, sizeof r->reason_text, "");
+			if (r->reason == REQ_R_OTHER)
+				add_issue(&errs, REQ_PART_REASON, REQ_F_NAME, VAL_REQ_REASON_TEXT);
+		} else if (c != VAL_OK) {
+			add_issue(&errs, REQ_PART_REASON, REQ_F_NAME, c);
+		} else {
+			put(r->reason_text, sizeof r->reason_text, norm);
 		}
 		explicit_bzero(norm, sizeof norm);
 	}
 
 	if (r->docs[REQ_D_OTHER]) {
 		char norm[REQ_DOC_OTHER_MAX];
-		val_code c = r->doc_other[0] == '\0'
-				     ? VAL_REQ_DOC_OTHER
-				     : val_text(r->doc_other, norm, sizeof norm, 2, 100);
+		val_code c = val_text(r->doc_other, norm, sizeof norm, 2, 100);
+		if (c == VAL_EMPTY)
+			c = VAL_REQ_DOC_OTHER;
 		if (c != VAL_OK)
 			add_issue(&errs, REQ_PART_DOCS, REQ_F_NAME, c);
 		else
-			memcpy(r->doc_other, norm, sizeof norm);
+			put(r->doc_other, sizeof r->doc_other, norm);
+		explicit_bzero(norm, sizeof norm);
 	}
 
 	cross_checks(r, &warns);
