@@ -750,6 +750,43 @@ static void test_validate_blank_optional_reason_text(void **state)
 	assert_string_equal(r.reason_text, "");
 }
 
+/* Blank texts where one is required get their own message, not "required". */
+static void test_validate_blank_required_texts(void **state)
+{
+	req r;
+	req_issue is[MAX_ISSUES];
+
+	(void)state;
+	valid_req(&r);
+	r.reason = REQ_R_OTHER;
+	SET(r.reason_text, "   ");
+	int n = req_validate(&r, is, MAX_ISSUES);
+	const req_issue want_reason[] = {{REQ_PART_REASON, REQ_F_NAME, VAL_REQ_REASON_TEXT}};
+	expect_issues("blank text for reason other", is, n, want_reason, 1);
+
+	valid_req(&r);
+	r.docs[REQ_D_OTHER] = true;
+	SET(r.doc_other, "  ");
+	n = req_validate(&r, is, MAX_ISSUES);
+	const req_issue want_doc[] = {{REQ_PART_DOCS, REQ_F_NAME, VAL_REQ_DOC_OTHER}};
+	expect_issues("blank name of the other document", is, n, want_doc, 1);
+}
+
+/* Normalised values carry nothing after their terminator. */
+static void test_validate_no_leftover_bytes(void **state)
+{
+	req a, b;
+
+	(void)state;
+	valid_req(&a);
+	valid_req(&b);
+	req_validate(&a, NULL, 0);
+	req_validate(&b, NULL, 0);
+	assert_memory_equal(&a, &b, sizeof a);
+	req_validate(&a, NULL, 0);
+	assert_memory_equal(&a, &b, sizeof a);
+}
+
 /* CAP smaller than the number of issues: the total, and only CAP written. */
 static void test_validate_cap(void **state)
 {
@@ -1030,6 +1067,8 @@ int main(void)
 		cmocka_unit_test(test_validate_defects),
 		cmocka_unit_test(test_validate_keeps_bad_values),
 		cmocka_unit_test(test_validate_blank_optional_reason_text),
+		cmocka_unit_test(test_validate_blank_required_texts),
+		cmocka_unit_test(test_validate_no_leftover_bytes),
 		cmocka_unit_test(test_validate_cap),
 		cmocka_unit_test(test_issue_errors),
 		cmocka_unit_test(test_subject),
