@@ -438,7 +438,7 @@ static void reader_event(app *a, const rdr_event *ev)
 		} else {
 			session_touch(&a->sess, app_now(a));
 			if (a->screen == SCREEN_IDENTIFY)
-				a->scr.card_state = 1;
+				a->scr.card_state = IDCARD_READING;
 		}
 		ui_request_frame(a->ui);
 		break;
@@ -450,26 +450,26 @@ static void reader_event(app *a, const rdr_event *ev)
 		a->sess.j.identify_error = journey_from_card(&a->sess.j, &ev->id, ev->uid);
 		if (a->sess.j.identify_error == VAL_OK) {
 			log_info("app", "identity read from the card");
-			a->scr.card_state = 0;
+			a->scr.card_state = IDCARD_WAITING;
 			app_goto(a, SCREEN_CURRENT);
 		} else {
 			log_warn("app", "card identity refused: %s",
 				 val_code_name(a->sess.j.identify_error));
-			a->scr.card_state = 3;
+			a->scr.card_state = IDCARD_REFUSED;
 		}
 		ui_request_frame(a->ui);
 		break;
 	case RDR_EV_CARD_UNREADABLE:
 		log_info("app", "card present, its data cannot be read");
 		if (a->screen == SCREEN_IDENTIFY) {
-			a->scr.card_state = 2;
+			a->scr.card_state = IDCARD_UNREADABLE;
 			ui_request_frame(a->ui);
 		}
 		break;
 	case RDR_EV_CARD_REMOVED:
 		log_info("app", "card removed");
-		if (a->scr.card_state == 1) /* removed before it could be read */
-			a->scr.card_state = 2;
+		if (a->scr.card_state == IDCARD_READING) /* removed before it could be read */
+			a->scr.card_state = IDCARD_UNREADABLE;
 		ui_request_frame(a->ui);
 		break;
 	case RDR_EV_ATTACHED:

@@ -37,13 +37,21 @@ typedef struct app_opts {
 	const char *db_path;       /* NULL = the configuration's storage.database */
 } app_opts;
 
+/* What the card reader did on the identify step. */
+typedef enum {
+	IDCARD_WAITING,    /* no card yet (or its data was taken) */
+	IDCARD_READING,    /* a card is on the reader, its data not read yet */
+	IDCARD_UNREADABLE, /* only its UID could be read: type the NIK */
+	IDCARD_REFUSED,    /* read, but its NIK cannot be used (journey's error) */
+} identify_card;
+
 /* Per-screen state that is not personal data (tabs, scroll positions). */
 typedef struct app_screens {
 	int info_tab;
 	bool gallery_dialog;
 	uint64_t goodbye_at;   /* when the goodbye screen returns to welcome */
 	uint64_t identify_anim; /* start of the identify screen's card animation */
-	int card_state;        /* identify: 0 waiting, 1 reading, 2 unreadable, 3 refused */
+	identify_card card_state;
 	int submit_phase;      /* scr_submit: 0 saving, 2 failed */
 	uint64_t submit_at;    /* scr_submit: when to write (after the frame shows) */
 	int submit_error;      /* queue_err of the failed write */

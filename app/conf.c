@@ -1097,6 +1097,17 @@ static char *conf_reader(char *str, int num, void *stream)
 	return str;
 }
 
+void conf_fmt_phones(const conf *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (int i = 0; i < c->complaints.n_phones && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? "  \xC2\xB7  " : "",
+				      c->complaints.phones[i]);
+}
+
 void conf_week(const conf *c, cal_week *out)
 {
 	memset(out, 0, sizeof *out);

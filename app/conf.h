@@ -132,6 +132,11 @@ void conf_fmt_time(uint16_t minutes, char *buf, size_t len);
  */
 int conf_fmt_day(const conf_day *day, char *buf, size_t len);
 
+/* The complaint phone numbers of C on one line, "a  ·  b", into BUF (LEN
+ * bytes, CONF_PHONES_TEXT_MAX always enough; always NUL-terminated). */
+#define CONF_PHONES_TEXT_MAX (CONF_PHONES_MAX * (40 + 6))
+void conf_fmt_phones(const conf *c, char *buf, size_t len);
+
 /* The service hours of C as the calendar's week. */
 void conf_week(const conf *c, cal_week *out);
 

@@ -38,12 +38,15 @@ static bool issue_in_step(const journey *j, const req_issue *i, journey_step s)
 	}
 }
 
-int journey_step_issues(const journey *j, journey_step s, req_issue *out, int cap)
+/*
+ * Validate a copy of the draft (req_validate normalises in place) into
+ * *COPY and keep step S's issues: up to CAP into OUT; returns how many.
+ */
+static int step_check(const journey *j, journey_step s, req *copy, req_issue *out, int cap)
 {
-	/* req_validate normalises in place: work on a copy, wiped afterwards. */
-	req copy = j->r;
 	req_issue all[JOURNEY_ISSUES_MAX];
-	int n = req_validate(&copy, all, JOURNEY_ISSUES_MAX);
+	*copy = j->r;
+	int n = req_validate(copy, all, JOURNEY_ISSUES_MAX);
 	if (n > JOURNEY_ISSUES_MAX)
 		n = JOURNEY_ISSUES_MAX;
 	int k = 0;
@@ -54,8 +57,15 @@ int journey_step_issues(const journey *j, journey_step s, req_issue *out, int ca
 			out[k] = all[i];
 		k++;
 	}
-	req_wipe(&copy);
 	return k < cap ? k : cap;
+}
+
+int journey_step_issues(const journey *j, journey_step s, req_issue *out, int cap)
+{
+	req copy;
+	int n = step_check(j, s, &copy, out, cap);
+	req_wipe(&copy);
+	return n;
 }
 
 val_code journey_issue_for(const req_issue *issues, int n, req_part part, req_field field,
@@ -77,53 +87,37 @@ val_code journey_issue_for(const req_issue *issues, int n, req_part part, req_fi
 	return err;
 }
 
-/* Replace DST's string (CAP bytes) by SRC and zero the rest. */
-static void set_text(char *dst, size_t cap, const char *src)
+/* Take the values step S edits from NORM, the draft as req_validate
+ * normalised it (phone as 62..., trimmed text). */
+static void take_normalised(journey *j, journey_step s, const req *norm)
 {
-	size_t n = strlen(src);
-	memmove(dst, src, n + 1);
-	memset(dst + n + 1, 0, cap - n - 1);
-}
-
-/* Normalise the values step S edits, in the draft itself. */
-static void normalise_step(journey *j, journey_step s)
-{
-	char norm[REQ_VALUE_MAX];
 	for (int f = 0; f < REQ_F_COUNT; f++) {
 		req_value *v = &j->r.f[f];
-		char *bufs[2] = {s == J_CURRENT || (s == J_NEWVALS && v->change) ? v->current : NULL,
-				 s == J_NEWVALS && v->change ? v->requested : NULL};
-		for (int k = 0; k < 2; k++) {
-			if (!bufs[k] || bufs[k][0] == '\0')
-				continue;
-			if (req_check_value((req_field)f, bufs[k], norm, sizeof norm, NULL) == VAL_OK)
-				set_text(bufs[k], REQ_VALUE_MAX, norm);
-		}
+		if (s == J_CURRENT || (s == J_NEWVALS && v->change))
+			memcpy(v->current, norm->f[f].current, sizeof v->current);
+		if (s == J_NEWVALS && v->change)
+			memcpy(v->requested, norm->f[f].requested, sizeof v->requested);
 	}
-	/* The reason's and the other document's texts: trimmed (req_validate
-	 * accepted them, so they are valid or blank). */
-	if (s == J_REASON && val_text(j->r.reason_text, norm, sizeof norm, 1,
-				      REQ_REASON_TEXT_CHARS) == VAL_OK)
-		set_text(j->r.reason_text, sizeof j->r.reason_text, norm);
-	else if (s == J_REASON)
-		set_text(j->r.reason_text, sizeof j->r.reason_text, "");
-	if (s == J_DOCS && j->r.docs[REQ_D_OTHER] &&
-	    val_text(j->r.doc_other, norm, sizeof norm, 2, 100) == VAL_OK)
-		set_text(j->r.doc_other, sizeof j->r.doc_other, norm);
-	explicit_bzero(norm, sizeof norm);
+	if (s == J_REASON)
+		memcpy(j->r.reason_text, norm->reason_text, sizeof j->r.reason_text);
+	if (s == J_DOCS)
+		memcpy(j->r.doc_other, norm->doc_other, sizeof j->r.doc_other);
 }
 
 bool journey_next(journey *j, journey_step s)
 {
 	req_issue issues[JOURNEY_ISSUES_MAX];
-	int n = journey_step_issues(j, s, issues, JOURNEY_ISSUES_MAX);
-	if (req_issue_errors(issues, n) > 0) {
+	req norm;
+	int n = step_check(j, s, &norm, issues, JOURNEY_ISSUES_MAX);
+	bool ok = req_issue_errors(issues, n) == 0;
+	if (ok) {
+		take_normalised(j, s, &norm);
+	} else {
 		j->attempted[s] = true;
 		j->reveal_error = true;
-		return false;
 	}
-	normalise_step(j, s);
-	return true;
+	req_wipe(&norm);
+	return ok;
 }
 
 void journey_consent(journey *j, int64_t now)
@@ -142,7 +136,7 @@ val_code journey_identify(journey *j, const char *nik, bool from_card)
 		explicit_bzero(norm, sizeof norm);
 		return VAL_REQ_OTHER_NIK;
 	}
-	set_text(j->r.f[REQ_F_NIK].current, REQ_VALUE_MAX, norm);
+	req_set_text(j->r.f[REQ_F_NIK].current, REQ_VALUE_MAX, norm);
 	explicit_bzero(norm, sizeof norm);
 	j->r.id_source = from_card ? REQ_ID_CARD : REQ_ID_TYPED;
 	j->card_nik = from_card;

@@ -106,13 +106,13 @@ void scr_identify_draw(app *a, ui_rect r)
 		reader_art(a, ui_col_take(&left, 380));
 		/* What the reader did, where the eye goes next. */
 		ui_col *notes = th->landscape ? &right : &left;
-		if (a->scr.card_state == 1)
+		if (a->scr.card_state == IDCARD_READING)
 			ui_spinner(u, "identify.reading", ui_col_take(notes, th->spinner_d));
-		else if (a->scr.card_state == 3)
+		else if (a->scr.card_state == IDCARD_REFUSED)
 			notes->y += step_note(&sf, ui_col_rest(notes), STEP_NOTE_WARN,
 					      ui_tr(u, "identify.refused_title"),
 					      ui_tr(u, val_code_key(j->identify_error))) + th->gap;
-		else if (a->scr.card_state == 2)
+		else if (a->scr.card_state == IDCARD_UNREADABLE)
 			notes->y += step_note(&sf, ui_col_rest(notes), STEP_NOTE_WARN,
 					      ui_tr(u, "identify.unreadable_title"),
 					      ui_tr(u, "identify.unreadable")) + th->gap;

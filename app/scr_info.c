@@ -168,12 +168,8 @@ static void tab_complaints(doc *d)
 	const conf *c = d->a->cfg;
 	doc_heading(d, "info.cmp.heading");
 	doc_para(d, "info.cmp.intro");
-	char phones[200] = "";
-	for (int i = 0; i < c->complaints.n_phones; i++) {
-		size_t n = strlen(phones);
-		snprintf(phones + n, sizeof phones - n, "%s%s", i ? "  \xC2\xB7  " : "",
-			 c->complaints.phones[i]);
-	}
+	char phones[CONF_PHONES_TEXT_MAX];
+	conf_fmt_phones(c, phones, sizeof phones);
 	doc_field(d, "info.cmp.phone", phones);
 	doc_field(d, "info.cmp.email", c->complaints.email);
 	doc_field(d, "info.cmp.website", c->complaints.website);

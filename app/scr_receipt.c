@@ -101,12 +101,8 @@ void scr_receipt_draw(app *a, ui_rect r)
 	step_section(&sf, &col, NULL, "receipt.next_notify", NULL);
 	step_section(&sf, &col, "receipt.status_title", "receipt.status", NULL);
 
-	char phones[200] = "";
-	for (int i = 0; i < c->complaints.n_phones; i++) {
-		size_t n = strlen(phones);
-		snprintf(phones + n, sizeof phones - n, "%s%s", i ? "  \xC2\xB7  " : "",
-			 c->complaints.phones[i]);
-	}
+	char phones[CONF_PHONES_TEXT_MAX];
+	conf_fmt_phones(c, phones, sizeof phones);
 	const char *cargs[2] = {phones, c->complaints.email};
 	step_section(&sf, &col, "receipt.complaints_title", NULL,
 		     ui_trf(u, "receipt.complaints", cargs, 2));

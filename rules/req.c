@@ -170,9 +170,7 @@ bool req_field_in_subject(req_field f)
 	return (unsigned)f < REQ_F_COUNT && field_tab[f].in_subject;
 }
 
-/* Replace the string in DST (CAP bytes) by SRC, zeroing the rest, so a
- * normalised request carries no leftover bytes after its strings. */
-static void put(char *dst, size_t cap, const char *src)
+void req_set_text(char *dst, size_t cap, const char *src)
 {
 	size_t n = strlen(src);
 	memmove(dst, src, n + 1);
@@ -255,7 +253,7 @@ static void check_value(issue_list *errs, issue_list *warns, req_part part, req_
 	if (c != VAL_OK) {
 		add_issue(errs, part, f, c);
 	} else {
-		put(value, REQ_VALUE_MAX, norm);
+		req_set_text(value, REQ_VALUE_MAX, norm);
 		if (w != VAL_OK)
 			add_issue(warns, part, f, w);
 	}
@@ -321,13 +319,13 @@ int req_validate(req *r, req_issue *out, int cap)
 		char norm[REQ_REASON_TEXT_MAX];
 		val_code c = val_text(r->reason_text, norm, sizeof norm, 1, REQ_REASON_TEXT_CHARS);
 		if (c == VAL_EMPTY) {
-			put(r->reason_text, sizeof r->reason_text, "");
+			req_set_text(r->reason_text, sizeof r->reason_text, "");
 			if (r->reason == REQ_R_OTHER)
 				add_issue(&errs, REQ_PART_REASON, REQ_F_NAME, VAL_REQ_REASON_TEXT);
 		} else if (c != VAL_OK) {
 			add_issue(&errs, REQ_PART_REASON, REQ_F_NAME, c);
 		} else {
-			put(r->reason_text, sizeof r->reason_text, norm);
+			req_set_text(r->reason_text, sizeof r->reason_text, norm);
 		}
 		explicit_bzero(norm, sizeof norm);
 	}
@@ -340,7 +338,7 @@ int req_validate(req *r, req_issue *out, int cap)
 		if (c != VAL_OK)
 			add_issue(&errs, REQ_PART_DOCS, REQ_F_NAME, c);
 		else
-			put(r->doc_other, sizeof r->doc_other, norm);
+			req_set_text(r->doc_other, sizeof r->doc_other, norm);
 		explicit_bzero(norm, sizeof norm);
 	}
 

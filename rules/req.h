@@ -107,6 +107,10 @@ void req_init(req *r);
 /* Zero every byte of R (personal data). */
 void req_wipe(req *r);
 
+/* Replace the string in DST (CAP bytes) by SRC (shorter than CAP) and zero
+ * the rest, so a request's buffers hold nothing after their strings. */
+void req_set_text(char *dst, size_t cap, const char *src);
+
 /* Stable wire names and catalog keys ("field.name", "reason.transfer",
  * "doc.decree"). Never NULL for a valid enum value. */
 const char *req_field_name(req_field f);

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixture_req.h"
 #include "queue.h"
 
 #ifndef KIOSK_BENCH_DIR
@@ -77,37 +78,12 @@ static int cmp_i64(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static void set_value(req *r, req_field f, const char *current, const char *requested)
-{
-	snprintf(r->f[f].current, sizeof r->f[f].current, "%s", current);
-	snprintf(r->f[f].requested, sizeof r->f[f].requested, "%s", requested ? requested : "");
-	r->f[f].change = requested != NULL;
-}
-
 /* Siti Nur'aini (made up): every profile field, two changes, two documents. */
 static void full_request(req *r, int64_t now)
 {
-	req_init(r);
-	snprintf(r->kiosk_id, sizeof r->kiosk_id, "PKL-DISKOMINFO-01");
-	r->id_source = REQ_ID_CARD;
-	snprintf(r->card_uid, sizeof r->card_uid, "04A1B2C3D4E5F6");
-	set_value(r, REQ_F_NAME, "Siti Nur'aini", NULL);
-	set_value(r, REQ_F_NIK, "3375014101900001", NULL);
-	set_value(r, REQ_F_NIP, "199001012015032001", NULL);
-	set_value(r, REQ_F_EMAIL, "siti_nur@example.go.id", NULL);
-	set_value(r, REQ_F_PHONE, "6281234567890", NULL);
-	set_value(r, REQ_F_POSITION, "Pranata Komputer Ahli Pertama", "Pranata Komputer Ahli Muda");
-	set_value(r, REQ_F_INSTITUTION, "Dinas Komunikasi dan Informatika Kota Pekalongan", NULL);
-	set_value(r, REQ_F_WORK_UNIT, "Bidang Persandian dan Keamanan Informasi",
-		  "Bidang Aplikasi Informatika");
-	set_value(r, REQ_F_PROVINCE, "Jawa Tengah", NULL);
-	set_value(r, REQ_F_CITY, "Kota Pekalongan", NULL);
-	r->reason = REQ_R_PROMOTION;
+	fx_siti(r);
 	snprintf(r->reason_text, sizeof r->reason_text,
 		 "Kenaikan jabatan sesuai SK Wali Kota Pekalongan tanggal 2 Januari 2026.");
-	r->docs[REQ_D_DECREE] = true;
-	r->docs[REQ_D_KTP] = true;
-	snprintf(r->consent_version, sizeof r->consent_version, "2026-01");
 	r->consent_at = now - 120;
 }
 

@@ -20,11 +20,17 @@ export DISPLAY=":$(cat "$tmp/display")"
 "$BUILD/app/kiosk" -c "$tmp/kiosk.conf" >"$tmp/log" 2>&1 &
 kpid=$!
 win=""
-for _ in $(seq 50); do win=$(xdotool search --name "Kiosk Layanan" 2>/dev/null | head -1); [ -n "$win" ] && break; sleep 0.1; done
+# Generous waits: under a parallel ctest on 2 cores start-up can take seconds.
+for _ in $(seq 100); do win=$(xdotool search --name "Kiosk Layanan" 2>/dev/null | head -1); [ -n "$win" ] && break; sleep 0.1; done
 [ -n "$win" ] || { echo "FAIL: no window"; cat "$tmp/log"; exit 1; }
-sleep 0.5
-geo=$(xdotool getwindowgeometry "$win" | awk '/Geometry/ {print $2}')
-pos=$(xdotool getwindowgeometry "$win" | awk '/Position/ {print $2}')
+# The window may be mapped before it is moved and sized: look until it is
+# (or 5 s have passed), then judge.
+for _ in $(seq 50); do
+  geo=$(xdotool getwindowgeometry "$win" | awk '/Geometry/ {print $2}')
+  pos=$(xdotool getwindowgeometry "$win" | awk '/Position/ {print $2}')
+  [ "$geo" = "1080x1920" ] && [ "$pos" = "0,0" ] && break
+  sleep 0.1
+done
 fails=0
 if [ "$geo" = "1080x1920" ] && [ "$pos" = "0,0" ]; then echo "PASS: window covers the display ($geo at $pos)"
 else echo "FAIL: window is $geo at $pos, expected 1080x1920 at 0,0"; fails=1; fi

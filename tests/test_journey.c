@@ -28,6 +28,7 @@
 
 #include "journey.h"
 #include "ktp.h"
+#include "fixture_issues.h"
 #include "req.h"
 #include "rstate.h"
 #include "ticket.h"
@@ -49,53 +50,9 @@ static const char *const step_names[J_STEP_COUNT] = {
 	"consent", "identify", "current", "choose", "newvals", "reason", "docs", "impact", "review",
 };
 
-static const char *part_name(req_part p)
-{
-	static const char *const names[] = {"current", "requested", "reason", "docs", "request"};
-	return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "?";
-}
-
-static bool issue_same(const req_issue *a, const req_issue *b)
-{
-	if (a->part != b->part || a->code != b->code)
-		return false;
-	if (a->part == REQ_PART_CURRENT || a->part == REQ_PART_REQUESTED)
-		return a->field == b->field;
-	return true;
-}
-
-static void print_issues(const char *label, const req_issue *is, int n)
-{
-	printf("  %s (%d):\n", label, n);
-	for (int i = 0; i < n; i++)
-		printf("    %s %s %s\n", part_name(is[i].part), req_field_name(is[i].field),
-		       val_code_name(is[i].code));
-}
-
 /* GOT[0..N) holds exactly WANT[0..NWANT), in any order. */
-static void expect_issues(const char *what, const req_issue *got, int n, const req_issue *want,
-			  int nwant)
-{
-	bool used[JOURNEY_ISSUES_MAX] = {false};
-	bool ok = n == nwant && n <= JOURNEY_ISSUES_MAX;
-
-	for (int w = 0; ok && w < nwant; w++) {
-		bool found = false;
-		for (int g = 0; g < n && !found; g++) {
-			if (!used[g] && issue_same(&got[g], &want[w])) {
-				used[g] = true;
-				found = true;
-			}
-		}
-		ok = found;
-	}
-	if (!ok) {
-		printf("%s: issues differ\n", what);
-		print_issues("got", got, n < JOURNEY_ISSUES_MAX ? n : JOURNEY_ISSUES_MAX);
-		print_issues("want", want, nwant);
-		fail_msg("%s: issues differ", what);
-	}
-}
+#define expect_issues(what, got, n, want, nwant) \
+	fx_expect_issues((what), (got), (n), (want), (nwant), false)
 
 static void set(char *dst, size_t cap, const char *s)
 {

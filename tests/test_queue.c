@@ -33,9 +33,10 @@
 #include <sqlite3.h>
 
 #include "queue.h"
+#include "fixture_req.h"
 #include "reqjson.h"
 
-#define NIK_SITI "3375014101900001"
+#define NIK_SITI FX_NIK_SITI
 #define NIK_BUDI "3375010101900002"
 #define T_SUBMIT INT64_C(1767318300) /* Friday 2026-01-02 08:45 WIB */
 #define T_DEADLINE INT64_C(1767947100) /* Friday 2026-01-09 15:45 WIB */
@@ -53,49 +54,14 @@ static void db_path(void **state, const char *name, char *out, size_t cap)
 	snprintf(out, cap, "%s/%s.db", fx->dir, name);
 }
 
-static void make_ticket(unsigned n, char out[TICKET_TEXT_MAX])
-{
-	uint8_t bytes[TICKET_RANDOM_BYTES] = {0};
-	bytes[12] = (uint8_t)(n >> 24);
-	bytes[13] = (uint8_t)(n >> 16);
-	bytes[14] = (uint8_t)(n >> 8);
-	bytes[15] = (uint8_t)n;
-	ticket_make(bytes, out);
-}
-
-static void set_value(req *r, req_field f, const char *current, const char *requested)
-{
-	snprintf(r->f[f].current, sizeof r->f[f].current, "%s", current);
-	snprintf(r->f[f].requested, sizeof r->f[f].requested, "%s", requested ? requested : "");
-	r->f[f].change = requested != NULL;
-}
-
 /* A submitted request of Siti Nur'aini (N picks the ticket), and its first event. */
 static void siti_request(unsigned n, req *r, rstate_event *first)
 {
-	req_init(r);
-	snprintf(r->kiosk_id, sizeof r->kiosk_id, "PKL-DISKOMINFO-01");
-	r->id_source = REQ_ID_CARD;
-	snprintf(r->card_uid, sizeof r->card_uid, "04A1B2C3D4E5F6");
-	set_value(r, REQ_F_NAME, "Siti Nur'aini", NULL);
-	set_value(r, REQ_F_NIK, NIK_SITI, NULL);
-	set_value(r, REQ_F_NIP, "199001012015032001", NULL);
-	set_value(r, REQ_F_EMAIL, "siti_nur@example.go.id", NULL);
-	set_value(r, REQ_F_PHONE, "6281234567890", NULL);
-	set_value(r, REQ_F_POSITION, "Pranata Komputer Ahli Pertama", "Pranata Komputer Ahli Muda");
-	set_value(r, REQ_F_INSTITUTION, "Dinas Komunikasi dan Informatika Kota Pekalongan", NULL);
-	set_value(r, REQ_F_WORK_UNIT, "Bidang Persandian dan Keamanan Informasi",
-		  "Bidang Aplikasi Informatika");
-	set_value(r, REQ_F_PROVINCE, "Jawa Tengah", NULL);
-	set_value(r, REQ_F_CITY, "Kota Pekalongan", NULL);
-	r->reason = REQ_R_PROMOTION;
+	fx_siti(r);
 	snprintf(r->reason_text, sizeof r->reason_text, "Kenaikan jabatan \xE2\x80\x94 SK Wali Kota");
-	r->docs[REQ_D_DECREE] = true;
-	r->docs[REQ_D_KTP] = true;
-	snprintf(r->consent_version, sizeof r->consent_version, "2026-01");
 	r->consent_at = T_SUBMIT - 300;
 	r->submitted_at = T_SUBMIT;
-	make_ticket(n, r->ticket);
+	fx_ticket(n, r->ticket);
 	assert_int_equal(rstate_apply(&r->state, RSTATE_QUEUED, RROLE_APPLICANT, r->kiosk_id, T_SUBMIT,
 				      NULL, first),
 			 RSTATE_OK);
@@ -105,10 +71,10 @@ static void siti_request(unsigned n, req *r, rstate_event *first)
 static void budi_request(unsigned n, req *r, rstate_event *first)
 {
 	siti_request(n, r, first);
-	set_value(r, REQ_F_NAME, "Budi Santoso", "Budi Santoso Wibowo");
-	set_value(r, REQ_F_NIK, NIK_BUDI, NULL);
-	set_value(r, REQ_F_NIP, "", NULL);
-	set_value(r, REQ_F_EMAIL, "budi.santoso@example.go.id", NULL);
+	fx_value(r, REQ_F_NAME, "Budi Santoso", "Budi Santoso Wibowo");
+	fx_value(r, REQ_F_NIK, NIK_BUDI, NULL);
+	fx_value(r, REQ_F_NIP, "", NULL);
+	fx_value(r, REQ_F_EMAIL, "budi.santoso@example.go.id", NULL);
 	r->reason = REQ_R_NAME_CHANGE;
 	r->docs[REQ_D_COURT_ORDER] = true;
 }
@@ -443,7 +409,7 @@ static void test_lookup_not_found(void **state)
 	queue *q = open_ok(path, NULL);
 	siti_request(8, &r, &first);
 	submit_ok(q, &r, &first);
-	make_ticket(9, other);
+	fx_ticket(9, other);
 
 	static const char *const bad_digits[] = {"0002", "1000", "0000", "9999", "001", "00011", "00a1", ""};
 	for (size_t i = 0; i < sizeof bad_digits / sizeof bad_digits[0]; i++) {
@@ -489,7 +455,7 @@ static void test_dup_ticket(void **state)
 	assert_int_equal(queue_lookup(q, siti.ticket, "0002", &st), QUEUE_ERR_NOT_FOUND);
 
 	/* The caller draws a new ticket and retries. */
-	make_ticket(12, budi.ticket);
+	fx_ticket(12, budi.ticket);
 	submit_ok(q, &budi, &f2);
 	assert_int_equal(queue_lookup(q, budi.ticket, "0002", &st), QUEUE_OK);
 	assert_string_equal(st.r.f[REQ_F_NAME].requested, "Budi Santoso Wibowo");
@@ -546,7 +512,7 @@ static void test_submit_invalid(void **state)
 	assert_counts(path, 0, 0, 0);
 
 	/* A resubmission links to the rejected request's ticket. */
-	make_ticket(99, good.resubmit_of);
+	fx_ticket(99, good.resubmit_of);
 	submit_ok(q, &good, &first);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE resubmit_of IS NOT NULL"), 1);
 	queue_close(&q);
@@ -605,7 +571,7 @@ static void test_append_event_chain(void **state)
 	ev = event(RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RROLE_OFFICER, "", t, NULL);
 	assert_int_equal(queue_append_event(q, r.ticket, &ev, true), QUEUE_ERR_INVALID);
 	ev = event(RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RROLE_OFFICER, "verifikator01", t, NULL);
-	make_ticket(22, other);
+	fx_ticket(22, other);
 	assert_int_equal(queue_append_event(q, other, &ev, true), QUEUE_ERR_NOT_FOUND);
 	assert_int_equal(queue_append_event(q, "ABCD-EFG", &ev, true), QUEUE_ERR_INVALID);
 	assert_counts(path, 1, 3, 2);
@@ -752,7 +718,7 @@ static void test_notes(void **state)
 	memset(n.text, 'x', sizeof n.text); /* not terminated */
 	assert_int_equal(queue_add_note(q, r.ticket, &n), QUEUE_ERR_INVALID);
 	n.text[0] = '\0';
-	make_ticket(42, other);
+	fx_ticket(42, other);
 	assert_int_equal(queue_add_note(q, other, &n), QUEUE_ERR_NOT_FOUND);
 	assert_int_equal(count_rows(path).notes, 10);
 	queue_close(&q);
@@ -869,7 +835,7 @@ static void test_full(void **state)
 	assert_consistent(path);
 	for (unsigned i = 0; i < ok; i++) {
 		char t[TICKET_TEXT_MAX];
-		make_ticket(200 + i, t);
+		fx_ticket(200 + i, t);
 		assert_int_equal(queue_lookup(q, t, "0001", &st), QUEUE_OK);
 		assert_string_equal(st.r.f[REQ_F_EMAIL].current, "siti_nur@example.go.id");
 		assert_int_equal(st.n_events, 1);
@@ -941,7 +907,7 @@ static void test_crash_uncommitted(void **state)
 	assert_counts(path, 1, 1, 1);
 	assert_consistent(path);
 	char t[TICKET_TEXT_MAX];
-	make_ticket(61, t);
+	fx_ticket(61, t);
 	assert_int_equal(queue_lookup(q, t, "0001", &st), QUEUE_OK);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE ticket = 'XXXX-XXXX'"), 0);
 	queue_close(&q);
@@ -994,7 +960,7 @@ static void test_crash_kill_during_submits(void **state)
 	queue_status st;
 	for (unsigned i = 0; i < (unsigned)c.requests; i++) {
 		char t[TICKET_TEXT_MAX];
-		make_ticket(1000 + i, t);
+		fx_ticket(1000 + i, t);
 		assert_int_equal(queue_lookup(q, t, "0001", &st), QUEUE_OK);
 	}
 	queue_close(&q);

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "cat.h"
+#include "fixture_issues.h"
 #include "req.h"
 #include "rstate.h"
 #include "ticket.h"
@@ -47,60 +48,9 @@ enum { MAX_ISSUES = 48 };
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static const char *part_name(req_part p)
-{
-	static const char *const names[] = {"current", "requested", "reason", "docs", "request"};
-	return (unsigned)p < sizeof names / sizeof names[0] ? names[p] : "?";
-}
-
-/* The field matters only for issues about one value (req.h). */
-static bool issue_same(const req_issue *a, const req_issue *b)
-{
-	if (a->part != b->part || a->code != b->code)
-		return false;
-	if (a->part == REQ_PART_CURRENT || a->part == REQ_PART_REQUESTED)
-		return a->field == b->field;
-	return true;
-}
-
-static void print_issues(const char *label, const req_issue *is, int n)
-{
-	printf("  %s (%d):\n", label, n);
-	for (int i = 0; i < n; i++)
-		printf("    %s %s %s\n", part_name(is[i].part), req_field_name(is[i].field),
-		       val_code_name(is[i].code));
-}
-
-/*
- * GOT[0..N) holds exactly the issues WANT[0..NWANT) (in any order among
- * themselves), and every error comes before every warning.
- */
-static void expect_issues(const char *what, const req_issue *got, int n, const req_issue *want,
-			  int nwant)
-{
-	bool used[MAX_ISSUES] = {false};
-	bool ok = n == nwant && n <= MAX_ISSUES;
-
-	for (int w = 0; ok && w < nwant; w++) {
-		bool found = false;
-		for (int g = 0; g < n && !found; g++) {
-			if (!used[g] && issue_same(&got[g], &want[w])) {
-				used[g] = true;
-				found = true;
-			}
-		}
-		ok = found;
-	}
-	for (int g = 1; ok && g < n; g++)
-		if (val_code_is_warning(got[g - 1].code) && !val_code_is_warning(got[g].code))
-			ok = false;
-	if (!ok) {
-		printf("%s: issues differ\n", what);
-		print_issues("got", got, n < MAX_ISSUES ? n : MAX_ISSUES);
-		print_issues("want", want, nwant);
-		fail_msg("%s: issues differ", what);
-	}
-}
+/* GOT[0..N) holds exactly WANT[0..NWANT), errors before warnings. */
+#define expect_issues(what, got, n, want, nwant) \
+	fx_expect_issues((what), (got), (n), (want), (nwant), true)
 
 static int count_errors(const req_issue *is, int n)
 {
@@ -811,7 +761,7 @@ static void test_validate_cap(void **state)
 			fail_msg("cap %d: returned %d, want %d", cap, n, total);
 		int written = cap < total ? cap : total;
 		for (int i = 0; i < written; i++)
-			if (!issue_same(&is[i], &full[i]) || is[i].field != full[i].field)
+			if (!fx_issue_same(&is[i], &full[i]) || is[i].field != full[i].field)
 				fail_msg("cap %d: issue %d differs from the full list", cap, i);
 		for (int i = written; i < MAX_ISSUES; i++)
 			if (memcmp(&is[i], &sentinel, sizeof sentinel) != 0)

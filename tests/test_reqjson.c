@@ -23,56 +23,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture_req.h"
 #include "reqjson.h"
 
-#define NIK_SITI "3375014101900001"
+#define NIK_SITI FX_NIK_SITI
 #define T_SUBMIT INT64_C(1767318300) /* 2026-01-02 08:45 WIB */
-
-/* A canonical ticket made from the number N (deterministic). */
-static void make_ticket(unsigned n, char out[TICKET_TEXT_MAX])
-{
-	uint8_t bytes[TICKET_RANDOM_BYTES] = {0};
-	bytes[12] = (uint8_t)(n >> 24);
-	bytes[13] = (uint8_t)(n >> 16);
-	bytes[14] = (uint8_t)(n >> 8);
-	bytes[15] = (uint8_t)n;
-	ticket_make(bytes, out);
-}
-
-static void set_value(req *r, req_field f, const char *current, const char *requested)
-{
-	snprintf(r->f[f].current, sizeof r->f[f].current, "%s", current);
-	snprintf(r->f[f].requested, sizeof r->f[f].requested, "%s", requested ? requested : "");
-	r->f[f].change = requested != NULL;
-}
 
 /* Siti Nur'aini (made up) asks to record her promotion and new work unit. */
 static void full_request(req *r)
 {
-	req_init(r);
-	make_ticket(4242, r->ticket);
-	make_ticket(17, r->resubmit_of);
-	snprintf(r->kiosk_id, sizeof r->kiosk_id, "PKL-DISKOMINFO-01");
-	r->id_source = REQ_ID_CARD;
-	snprintf(r->card_uid, sizeof r->card_uid, "04A1B2C3D4E5F6");
-	set_value(r, REQ_F_NAME, "Siti Nur'aini", NULL);
-	set_value(r, REQ_F_NIK, NIK_SITI, NULL);
-	set_value(r, REQ_F_NIP, "199001012015032001", NULL);
-	set_value(r, REQ_F_EMAIL, "siti_nur@example.go.id", NULL);
-	set_value(r, REQ_F_PHONE, "6281234567890", NULL);
-	set_value(r, REQ_F_POSITION, "Pranata Komputer Ahli Pertama", "Pranata Komputer Ahli Muda");
-	set_value(r, REQ_F_INSTITUTION, "Dinas Komunikasi dan Informatika Kota Pekalongan", NULL);
-	set_value(r, REQ_F_WORK_UNIT, "Bidang Persandian dan Keamanan Informasi",
-		  "Bidang Aplikasi Informatika");
-	set_value(r, REQ_F_PROVINCE, "Jawa Tengah", NULL);
-	set_value(r, REQ_F_CITY, "Kota Pekalongan", NULL);
-	r->reason = REQ_R_PROMOTION;
+	fx_siti(r);
+	fx_ticket(4242, r->ticket);
+	fx_ticket(17, r->resubmit_of);
 	/* An em dash and an e with acute: non-ASCII must survive as \uXXXX. */
 	snprintf(r->reason_text, sizeof r->reason_text,
 		 "Kenaikan jabatan sesuai SK Wali Kota \xE2\x80\x94 caf\xC3\xA9 \"lama\" ditutup\\");
-	r->docs[REQ_D_DECREE] = true;
-	r->docs[REQ_D_KTP] = true;
-	snprintf(r->consent_version, sizeof r->consent_version, "2026-01");
 	r->consent_at = T_SUBMIT - 300;
 	r->submitted_at = T_SUBMIT;
 	r->state = RSTATE_QUEUED;
@@ -152,8 +117,8 @@ static void test_roundtrip_full(void **state)
 	/* Every field survives in the other direction too: a draft with no
 	 * ticket, a typed NIK, every document, the reason "none". */
 	req_init(&r);
-	set_value(&r, REQ_F_NAME, "Budi Santoso", "Budi Santoso Wibowo");
-	set_value(&r, REQ_F_NIK, "3375010101900002", NULL);
+	fx_value(&r, REQ_F_NAME, "Budi Santoso", "Budi Santoso Wibowo");
+	fx_value(&r, REQ_F_NIK, "3375010101900002", NULL);
 	r.id_source = REQ_ID_TYPED;
 	for (int d = 0; d < REQ_D_COUNT; d++)
 		r.docs[d] = true;
@@ -466,7 +431,7 @@ static void test_event_roundtrip(void **state)
 	char *json = NULL;
 	char why[REQJSON_WHY_MAX];
 
-	make_ticket(4242, ticket);
+	fx_ticket(4242, ticket);
 	memset(&ev, 0, sizeof ev);
 	ev.from = RSTATE_IN_VERIFICATION;
 	ev.to = RSTATE_REJECTED;
@@ -626,7 +591,7 @@ static void test_random_mutations(void **state)
 
 	full_request(&r);
 	assert_int_equal(reqjson_encode(&r, &seeds[0]), REQJSON_OK);
-	make_ticket(4242, ticket);
+	fx_ticket(4242, ticket);
 	memset(&ev, 0, sizeof ev);
 	ev.from = RSTATE_QUEUED;
 	ev.to = RSTATE_RECEIVED;
