@@ -3,10 +3,12 @@
 #   make test   install what is missing, build, run every test (ctest)
 #   make bench  build and print the performance figures (docs/benchmarks.md)
 #   make asan   every test again, built with AddressSanitizer + UBSan
+#   make fuzz   build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS
 BUILD ?= build
 JOBS  ?= $(shell nproc)
+FUZZ_SECONDS ?= 30
 
-.PHONY: all deps build run test bench asan clean
+.PHONY: all deps build run test bench asan fuzz clean
 
 all: build
 
@@ -35,5 +37,10 @@ asan: deps
 		LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 		ctest --output-on-failure -j$(JOBS)
 
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DKIOSK_FUZZ=ON
+	cmake --build build-fuzz -j$(JOBS) --target fuzzers
+	tests/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

@@ -134,6 +134,58 @@ static int open_store(app *a)
 	return 0;
 }
 
+/* The reader thread's wake-up call: on its thread, so only thread-safe
+ * calls (SDL_PushEvent, write). */
+static void reader_notify(void *ctx)
+{
+	app *a = ctx;
+	if (a->native_wait) {
+		SDL_Event ev = {.type = SDL_USEREVENT};
+		SDL_PushEvent(&ev);
+	} else {
+		ssize_t w = write(a->wake_pipe[1], "r", 1);
+		(void)w; /* a full pipe is already a wake-up */
+	}
+}
+
+/* The card reader: the simulator or USB, and the thread reading it. A USB
+ * stack that cannot start leaves the kiosk without a reader, not closed:
+ * citizens type their NIK. */
+static int open_reader(app *a)
+{
+	if (rdr_evq_new(&a->rdr_q, READER_QUEUE) != RDR_OK) {
+		log_error("app", "out of memory");
+		return -1;
+	}
+	rdr_evq_set_notify(a->rdr_q, reader_notify, a);
+	xport x;
+	if (a->cfg->reader.type == CONF_READER_SIM) {
+		if (ccidsim_new(&a->sim, NULL) != CCIDSIM_OK) {
+			log_error("app", "out of memory");
+			return -1;
+		}
+		x = ccidsim_xport(a->sim);
+	} else {
+		usb_id allow[USB_ALLOW_MAX];
+		size_t n = 0;
+		for (int i = 0; i < a->cfg->reader.n_allow && n < USB_ALLOW_MAX; i++)
+			allow[n++] = (usb_id){a->cfg->reader.allow[i].vid, a->cfg->reader.allow[i].pid};
+		xport_err e = usb_new(&a->usb, allow, n);
+		if (e != XPORT_OK) {
+			log_warn("app", "USB is not available (%s): running without a card reader",
+				 xport_err_name(e));
+			return 0;
+		}
+		x = usb_xport(a->usb);
+	}
+	reader_opts ro = {.timeout_ms = a->cfg->reader.timeout_ms, .card_slot = 0, .sam_slot = 1};
+	if (reader_start(&a->reader, x, a->rdr_q, &ro) != RDR_OK) {
+		log_error("app", "cannot start the card reader thread");
+		return -1;
+	}
+	return 0;
+}
+
 int app_open(app **out, const conf *cfg, const app_opts *opts)
 {
 	*out = NULL;
@@ -201,17 +253,12 @@ int app_open(app **out, const conf *cfg, const app_opts *opts)
 	}
 	ui_set_lang(a->ui, (cat_lang)cfg->kiosk.language);
 
-	if (rdr_evq_new(&a->rdr_q, READER_QUEUE) != RDR_OK ||
-	    (cfg->reader.type == CONF_READER_SIM && rdr_sim_new(&a->rdr_sim, a->rdr_q) != RDR_OK)) {
-		log_error("app", "cannot create the card reader");
-		goto fail;
-	}
-	if (open_calendar(a) != 0 || open_store(a) != 0)
-		goto fail;
 	if (pipe2(a->wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
 		log_error("app", "pipe: %s", strerror(errno));
 		goto fail;
 	}
+	if (open_calendar(a) != 0 || open_store(a) != 0 || open_reader(a) != 0)
+		goto fail;
 
 	a->screen = SCREEN_WELCOME;
 	if (opts->start_screen) {
@@ -241,7 +288,9 @@ void app_close(app **ap)
 	queue_close(&a->q);
 	ui_free(&a->ui);
 	render_close(&a->rd);
-	rdr_sim_free(&a->rdr_sim);
+	reader_stop(&a->reader); /* before what it reads from and writes to */
+	ccidsim_free(&a->sim);
+	usb_free(&a->usb);
 	rdr_evq_free(&a->rdr_q);
 	cat_free(&a->cat);
 	if (a->sdl)
@@ -295,6 +344,8 @@ void app_goto(app *a, screen_id s)
 		log_info("app", "session started");
 	}
 	ui_unfocus(a->ui);
+	if (s == SCREEN_IDENTIFY && a->screen != s)
+		a->scr.identify_anim = 0; /* the animation again, and a fresh read */
 	a->screen = s;
 	ui_request_frame(a->ui);
 }
@@ -428,61 +479,37 @@ static void handle_event(app *a, const SDL_Event *ev)
 static void reader_event(app *a, const rdr_event *ev)
 {
 	switch (ev->type) {
-	case RDR_EV_CARD_PRESENT:
-		log_info("app", "card present");
-		/* A card on the reader starts a request, or identifies the
-		 * applicant on the identify step. */
-		if (a->screen == SCREEN_WELCOME || a->screen == SCREEN_MENU) {
-			app_goto(a, SCREEN_CONSENT);
-			journey_init(&a->sess.j, a->cfg->kiosk.id);
-		} else {
-			session_touch(&a->sess, app_now(a));
-			if (a->screen == SCREEN_IDENTIFY)
-				a->scr.card_state = IDCARD_READING;
-		}
-		ui_request_frame(a->ui);
-		break;
-	case RDR_EV_IDENTITY:
-		/* Only the identify step takes a card's data, and only after the
-		 * citizen's consent. */
-		if (a->screen != SCREEN_IDENTIFY)
-			break;
-		a->sess.j.identify_error = journey_from_card(&a->sess.j, &ev->id, ev->uid);
-		if (a->sess.j.identify_error == VAL_OK) {
-			log_info("app", "identity read from the card");
-			a->scr.card_state = IDCARD_WAITING;
-			app_goto(a, SCREEN_CURRENT);
-		} else {
-			log_warn("app", "card identity refused: %s",
-				 val_code_name(a->sess.j.identify_error));
-			a->scr.card_state = IDCARD_REFUSED;
-		}
-		ui_request_frame(a->ui);
-		break;
-	case RDR_EV_CARD_UNREADABLE:
-		log_info("app", "card present, its data cannot be read");
-		if (a->screen == SCREEN_IDENTIFY) {
-			a->scr.card_state = IDCARD_UNREADABLE;
-			ui_request_frame(a->ui);
-		}
-		break;
-	case RDR_EV_CARD_REMOVED:
-		log_info("app", "card removed");
-		if (a->scr.card_state == IDCARD_READING) /* removed before it could be read */
-			a->scr.card_state = IDCARD_UNREADABLE;
-		ui_request_frame(a->ui);
-		break;
 	case RDR_EV_ATTACHED:
+		a->reader_attached = true;
 		log_info("app", "card reader attached");
 		break;
 	case RDR_EV_DETACHED:
+		a->reader_attached = false;
 		log_warn("app", "card reader detached");
 		break;
 	case RDR_EV_ERROR:
+		if (ev->error == RDR_ERR_UNSUPPORTED && a->reader) {
+			reader_status st;
+			reader_get_status(a->reader, &st);
+			log_warn("app", "card reader refused: %s", st.refused_why[0] ? st.refused_why
+									: st.last_error);
+		} else {
+			log_warn("app", "card read failed: %s", rdr_err_name(ev->error));
+		}
+		break;
+	case RDR_EV_CARD_PRESENT: log_info("app", "card present"); break;
+	case RDR_EV_CARD_REMOVED: log_info("app", "card removed"); break;
+	case RDR_EV_CARD_UNREADABLE:
+		log_info("app", "card data cannot be read: %s", rdr_why_name(ev->why));
+		break;
+	case RDR_EV_IDENTITY:
+	case RDR_EV_READING:
 	default:
-		log_warn("app", "card reader error: %s", rdr_err_name(ev->error));
 		break;
 	}
+	scr_identify_reader_event(a, ev);
+	if ((unsigned)ev->type < RDR_EV_TYPES)
+		a->reader_seen[ev->type]++;
 }
 
 void app_render_present(app *a)

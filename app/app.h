@@ -23,12 +23,15 @@
 #include "cat.h"
 #include "conf.h"
 #include "queue.h"
+#include "ccidsim.h"
 #include "rdr.h"
+#include "reader.h"
 #include "render.h"
 #include "screen.h"
 #include "session.h"
 #include "theme.h"
 #include "ui.h"
+#include "usb.h"
 
 typedef struct app_opts {
 	bool headless;             /* dummy video driver, virtual clock, no waiting */
@@ -43,6 +46,7 @@ typedef enum {
 	IDCARD_READING,    /* a card is on the reader, its data not read yet */
 	IDCARD_UNREADABLE, /* only its UID could be read: type the NIK */
 	IDCARD_REFUSED,    /* read, but its NIK cannot be used (journey's error) */
+	IDCARD_FAILED,     /* the read failed (card_error says how): tap again or type */
 } identify_card;
 
 /* Per-screen state that is not personal data (tabs, scroll positions). */
@@ -52,6 +56,8 @@ typedef struct app_screens {
 	uint64_t goodbye_at;   /* when the goodbye screen returns to welcome */
 	uint64_t identify_anim; /* start of the identify screen's card animation */
 	identify_card card_state;
+	int card_progress;     /* IDCARD_READING: 0..100 */
+	rdr_err card_error;    /* IDCARD_FAILED: why */
 	int submit_phase;      /* scr_submit: 0 saving, 2 failed */
 	uint64_t submit_at;    /* scr_submit: when to write (after the frame shows) */
 	int submit_error;      /* queue_err of the failed write */
@@ -68,7 +74,12 @@ typedef struct app {
 	render *rd;
 	ui *ui;
 	rdr_evq *rdr_q;
-	rdr_sim *rdr_sim;
+	ccidsim *sim;        /* reader type sim: the simulated reader (scenarios drive it) */
+	usb *usb;            /* reader type usb */
+	reader *reader;      /* the reader thread, on whichever of the two */
+	bool reader_attached;
+	/* Reader events handled, by type: the scenario runner waits on them. */
+	unsigned long reader_seen[RDR_EV_TYPES];
 	queue *q;  /* the request store (sync/queue.h) */
 	cal cal;   /* service hours and holidays: deadlines and targets */
 

@@ -59,7 +59,7 @@ static conf_parse_fn parse_text, parse_path, parse_kiosk_id, parse_language, par
 	parse_orientation, parse_window, parse_idle_timeout, parse_idle_warning,
 	parse_reader_type, parse_allow, parse_url, parse_day, parse_phones, parse_phone,
 	parse_email, parse_website, parse_handle, parse_log_level, parse_db_path,
-	parse_retention;
+	parse_retention, parse_reader_timeout;
 
 #define FIELD(m) offsetof(conf, m), sizeof(((conf *)0)->m)
 
@@ -95,6 +95,8 @@ static const struct conf_key KEYS[] = {
 	 "card reader: sim (simulated) or usb (CCID reader)"},
 	{"reader", "allow", false, parse_allow, FIELD(reader.allow),
 	 "USB readers to accept, VID:PID in hex, comma-separated; default any CCID reader"},
+	{"reader", "timeout_ms", false, parse_reader_timeout, FIELD(reader.timeout_ms),
+	 "deadline of each card reader operation in milliseconds: 500..10000; default 3000"},
 	{"central", "url", true, parse_url, FIELD(central.url),
 	 "base URL of the central service: http:// or https://"},
 	{"hours", "monday", true, parse_day, FIELD(hours.day[0]),
@@ -450,6 +452,19 @@ static int parse_retention(struct loader *ld, const struct conf_key *k, const ch
 	if (!read_uint(&p, &x) || *p || x < 1 || x > 365)
 		return fail(why, n, "must be a whole number of days between 1 and 365, got \"%s\"",
 			    snip(q, v));
+	*(int *)field(ld, k) = (int)x;
+	return 0;
+}
+
+static int parse_reader_timeout(struct loader *ld, const struct conf_key *k, const char *v,
+				char *why, size_t n)
+{
+	char q[SNIP_MAX + 4];
+	const char *p = v;
+	long x;
+	if (!read_uint(&p, &x) || *p || x < 500 || x > 10000)
+		return fail(why, n, "must be a whole number of milliseconds between 500 and 10000, "
+			    "got \"%s\"", snip(q, v));
 	*(int *)field(ld, k) = (int)x;
 	return 0;
 }
@@ -1218,6 +1233,7 @@ void conf_defaults(conf *out)
 	out->reader.type = CONF_READER_SIM;
 	out->log.level = 2; /* info */
 	out->storage.retention_days = 30;
+	out->reader.timeout_ms = 3000;
 }
 
 int conf_load(conf *out, const char *path, FILE *errors)

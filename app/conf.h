@@ -72,6 +72,7 @@ typedef struct conf {
 			uint16_t vid, pid;
 		} allow[CONF_ALLOW_MAX]; /* [reader] allow = 072f:2200, ... (optional) */
 		int n_allow;
+		int timeout_ms;        /* [reader] timeout_ms: each operation's deadline (optional, 3000) */
 	} reader;
 
 	struct {

@@ -1,8 +1,9 @@
 /*
  * main: wires the kiosk together and nothing else. Parse the flags, load and
  * validate kiosk.conf, set the log level, then either check the configuration
- * (-n), run a scenario headless (--script), measure frames (--bench-frames),
- * or run the kiosk until SIGTERM. Modules close in reverse order.
+ * (-n), check the card reader (--reader-test), run a scenario headless
+ * (--script), measure frames (--bench-frames), or run the kiosk until
+ * SIGTERM. Modules close in reverse order.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "bench.h"
 #include "conf.h"
 #include "log.h"
+#include "readertest.h"
 #include "script.h"
 
 typedef struct flags {
@@ -29,6 +31,8 @@ typedef struct flags {
 	int bench_frames;
 	bool verbose;
 	const char *db;
+	bool reader_test;
+	const char *card;
 } flags;
 
 static void usage(FILE *to)
@@ -36,6 +40,7 @@ static void usage(FILE *to)
 	fprintf(to,
 		"usage: kiosk [-c FILE] [-n] [-v]\n"
 		"       kiosk --headless --script FILE [--screenshots DIR] [-c FILE]\n"
+		"       kiosk --reader-test [--card FILE] [-c FILE]\n"
 		"options:\n"
 		"  -c, --config FILE      configuration (default %s)\n"
 		"  -n, --check            validate the configuration and exit (0 ok, 2 errors)\n"
@@ -45,6 +50,9 @@ static void usage(FILE *to)
 		"      --screenshots DIR  where scenario screenshots go\n"
 		"      --screen NAME      start on a screen (welcome, menu, info, status, gallery)\n"
 		"      --db FILE          request store to use instead of storage.database\n"
+		"      --reader-test      check the card reader: descriptor, ATR, UID, record;\n"
+		"                         exit 0 record read, 1 UID only, 2 failure\n"
+		"      --card FILE        (reader type sim) the card image on the reader\n"
 		"      --orientation portrait|landscape   override the configuration\n"
 		"      --window WxH       window size override (windowed mode)\n"
 		"      --first-frame      print the monotonic time of the first frame and exit\n"
@@ -55,7 +63,8 @@ static void usage(FILE *to)
 
 static int parse_flags(int argc, char **argv, flags *f)
 {
-	enum { O_HEADLESS = 256, O_SCRIPT, O_SHOTS, O_SCREEN, O_ORIENT, O_WINDOW, O_FIRST, O_BENCH, O_VERSION, O_DB };
+	enum { O_HEADLESS = 256, O_SCRIPT, O_SHOTS, O_SCREEN, O_ORIENT, O_WINDOW, O_FIRST, O_BENCH, O_VERSION, O_DB,
+	       O_READER_TEST, O_CARD };
 	static const struct option longs[] = {
 		{"config", required_argument, NULL, 'c'},  {"check", no_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},	   {"help", no_argument, NULL, 'h'},
@@ -67,6 +76,8 @@ static int parse_flags(int argc, char **argv, flags *f)
 		{"first-frame", no_argument, NULL, O_FIRST},
 		{"bench-frames", required_argument, NULL, O_BENCH},
 		{"db", required_argument, NULL, O_DB},
+		{"reader-test", no_argument, NULL, O_READER_TEST},
+		{"card", required_argument, NULL, O_CARD},
 		{"version", no_argument, NULL, O_VERSION},	  {NULL, 0, NULL, 0}};
 	*f = (flags){.conf_path = KIOSK_CONF_DEFAULT};
 	int c;
@@ -104,6 +115,8 @@ static int parse_flags(int argc, char **argv, flags *f)
 			f->headless = true;
 			break;
 		case O_DB: f->db = optarg; break;
+		case O_READER_TEST: f->reader_test = true; break;
+		case O_CARD: f->card = optarg; break;
 		case O_VERSION: printf("kiosk %s\n", KIOSK_VERSION); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -130,6 +143,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_set_level(f.verbose ? LOG_DEBUG : (log_level)cfg.log.level);
+	if (f.reader_test)
+		return readertest_run(&cfg, f.card, 10000, stdout);
 	if (f.orientation)
 		cfg.display.orientation = strcmp(f.orientation, "landscape") == 0 ? CONF_LANDSCAPE : CONF_PORTRAIT;
 	if (f.window_w) {

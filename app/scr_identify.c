@@ -1,13 +1,16 @@
 /*
  * scr_identify: step 2, who is asking. "Tempelkan KTP-el Anda": a card on
  * the reader fills the NIK and the data the card holds, and the journey
- * moves on by itself (app.c handles the reader's events). Without a card, or
- * when the card cannot be read, the NIK is typed on the keypad; a typed NIK
- * marks the request for an identity check in person by the officer.
+ * moves on by itself (scr_identify_reader_event follows the reader thread's
+ * events: reading, its progress, the identity, or why it failed). Without a
+ * reader or a card, or when the card cannot be read, the NIK is typed on
+ * the keypad; a typed NIK marks the request for an identity check in person
+ * by the officer.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "step.h"
 
 enum { ANIM_MS = 6000, ANIM_FRAME_MS = 40, RING_PERIOD_MS = 1500 };
@@ -27,21 +30,21 @@ static void reader_art(app *a, ui_rect r)
 		ui_request_wake(u, now + ANIM_FRAME_MS);
 
 	int rw = 360, rh = 120;
-	ui_rect reader = {r.x + (r.w - rw) / 2, r.y + r.h - rh - 56, rw, rh};
+	ui_rect pad = {r.x + (r.w - rw) / 2, r.y + r.h - rh - 56, rw, rh};
 	if (running) {
 		int phase = (int)(t % RING_PERIOD_MS);
 		for (int i = 0; i < 2; i++) {
 			int p = (phase + i * RING_PERIOD_MS / 2) % RING_PERIOD_MS;
 			int grow = p * 50 / RING_PERIOD_MS;
 			uint8_t alpha = (uint8_t)(160 - p * 160 / RING_PERIOD_MS);
-			ui_rect ring = ui_inset(reader, -grow, -grow);
+			ui_rect ring = ui_inset(pad, -grow, -grow);
 			ui_draw_frame(u, ring, theme_alpha(th->color.primary, alpha), th->radius * 2 + grow,
 				      4);
 		}
 	}
-	ui_draw_rect(u, reader, th->color.header_bg, th->radius * 2);
-	ui_draw_rect(u, (ui_rect){reader.x + rw - 70, reader.y + rh - 34, 36, 14}, th->color.success, 7);
-	ui_label(u, "identify.reader", (ui_rect){r.x, reader.y + rh + 12, r.w, 40}, UI_FONT_SMALL,
+	ui_draw_rect(u, pad, th->color.header_bg, th->radius * 2);
+	ui_draw_rect(u, (ui_rect){pad.x + rw - 70, pad.y + rh - 34, 36, 14}, th->color.success, 7);
+	ui_label(u, "identify.reader", (ui_rect){r.x, pad.y + rh + 12, r.w, 40}, UI_FONT_SMALL,
 		 th->color.text_muted, UI_ALIGN_CENTER);
 
 	/* The card hovers above the reader and settles onto it. */
@@ -52,7 +55,7 @@ static void reader_art(app *a, ui_rect r)
 			   : 0;
 	if (lift < 0)
 		lift = 0;
-	ui_rect card = {reader.x + (rw - cw) / 2, reader.y - ch + 50 - lift, cw, ch};
+	ui_rect card = {pad.x + (rw - cw) / 2, pad.y - ch + 50 - lift, cw, ch};
 	ui_draw_rect(u, card, th->color.primary_soft, th->radius * 2);
 	ui_draw_frame(u, card, th->color.primary, th->radius * 2, th->border);
 	ui_draw_rect(u, (ui_rect){card.x, card.y, cw, 40}, th->color.primary, th->radius * 2);
@@ -74,12 +77,129 @@ static const char *masked_nik(app *a, const char *nik)
 	return ui_intern(a->ui, m);
 }
 
+void scr_identify_reader_event(app *a, const rdr_event *ev)
+{
+	app_screens *s = &a->scr;
+	bool here = a->screen == SCREEN_IDENTIFY;
+	bool reading = here && s->card_state == IDCARD_READING;
+	switch (ev->type) {
+	case RDR_EV_CARD_PRESENT:
+		/* A card on the reader starts a request, or identifies the
+		 * applicant on the identify step. */
+		if (a->screen == SCREEN_WELCOME || a->screen == SCREEN_MENU) {
+			app_goto(a, SCREEN_CONSENT);
+			journey_init(&a->sess.j, a->cfg->kiosk.id);
+		} else {
+			session_touch(&a->sess, app_now(a));
+			if (here) {
+				s->card_state = IDCARD_READING;
+				s->card_progress = 0;
+			}
+		}
+		break;
+	case RDR_EV_READING:
+		if (reading)
+			s->card_progress = ev->progress;
+		break;
+	case RDR_EV_IDENTITY:
+		/* Only the identify step takes a card's data, and only after the
+		 * citizen's consent. */
+		if (!here)
+			break;
+		a->sess.j.identify_error = journey_from_card(&a->sess.j, &ev->id, ev->uid);
+		if (a->sess.j.identify_error == VAL_OK) {
+			log_info("identify", "identity read from the card");
+			s->card_state = IDCARD_WAITING;
+			app_goto(a, SCREEN_CURRENT);
+		} else {
+			log_warn("identify", "card identity refused: %s",
+				 val_code_name(a->sess.j.identify_error));
+			s->card_state = IDCARD_REFUSED;
+		}
+		break;
+	case RDR_EV_CARD_UNREADABLE:
+		if (here)
+			s->card_state = IDCARD_UNREADABLE;
+		break;
+	case RDR_EV_ERROR:
+		if (reading) {
+			s->card_state = IDCARD_FAILED;
+			s->card_error = ev->error;
+		}
+		break;
+	case RDR_EV_CARD_REMOVED: /* before the reader could say why */
+	case RDR_EV_DETACHED:
+		if (reading) {
+			s->card_state = IDCARD_FAILED;
+			s->card_error = ev->type == RDR_EV_DETACHED ? RDR_ERR_UNPLUGGED
+								   : RDR_ERR_CARD_GONE;
+		}
+		break;
+	case RDR_EV_ATTACHED:
+	default:
+		break;
+	}
+	ui_request_frame(a->ui);
+}
+
+/* The catalog key telling the citizen what to do after a failed read. */
+static const char *failed_key(rdr_err e)
+{
+	switch (e) {
+	case RDR_ERR_CARD_GONE: return "identify.failed_removed";
+	case RDR_ERR_UNPLUGGED: return "identify.failed_unplugged";
+	default: return "identify.failed_retry";
+	}
+}
+
+/* What the reader is doing, where the eye goes after the card. */
+static void reader_notes(app *a, step_frame *sf, ui_col *notes)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	switch (a->scr.card_state) {
+	case IDCARD_READING:
+		notes->y += ui_label(u, "identify.keep", ui_col_rest(notes), UI_FONT_STRONG,
+				     th->color.text, UI_ALIGN_CENTER) + th->gap;
+		ui_progress(u, "identify.reading", ui_col_take(notes, 64),
+			    (float)a->scr.card_progress / 100.0f);
+		notes->y += th->gap;
+		return;
+	case IDCARD_REFUSED:
+		notes->y += step_note(sf, ui_col_rest(notes), STEP_NOTE_WARN,
+				      ui_tr(u, "identify.refused_title"),
+				      ui_tr(u, val_code_key(a->sess.j.identify_error))) + th->gap;
+		return;
+	case IDCARD_UNREADABLE:
+		notes->y += step_note(sf, ui_col_rest(notes), STEP_NOTE_WARN,
+				      ui_tr(u, "identify.unreadable_title"),
+				      ui_tr(u, "identify.unreadable")) + th->gap;
+		return;
+	case IDCARD_FAILED:
+		notes->y += step_note(sf, ui_col_rest(notes), STEP_NOTE_WARN,
+				      ui_tr(u, "identify.failed_title"),
+				      ui_tr(u, failed_key(a->scr.card_error))) + th->gap;
+		return;
+	case IDCARD_WAITING:
+	default:
+		if (!a->reader_attached)
+			notes->y += step_note(sf, ui_col_rest(notes), STEP_NOTE_INFO,
+					      ui_tr(u, "identify.no_reader_title"),
+					      ui_tr(u, "identify.no_reader")) + th->gap;
+		return;
+	}
+}
+
 void scr_identify_draw(app *a, ui_rect r)
 {
 	ui *u = a->ui;
 	const theme *th = &a->th;
 	journey *j = &a->sess.j;
 	step_frame sf;
+	/* A card already lying on the reader was read before the consent and
+	 * its data dropped: read it again now. */
+	if (a->scr.identify_anim == 0 && a->reader)
+		reader_request_read(a->reader);
 	ui_col col = step_begin(&sf, a, r, J_IDENTIFY, "identify.title", NULL);
 
 	if (j->r.id_source != REQ_ID_NONE) {
@@ -104,18 +224,7 @@ void scr_identify_draw(app *a, ui_rect r)
 				   th->color.text, UI_ALIGN_CENTER);
 		left.y += th->gap;
 		reader_art(a, ui_col_take(&left, 380));
-		/* What the reader did, where the eye goes next. */
-		ui_col *notes = th->landscape ? &right : &left;
-		if (a->scr.card_state == IDCARD_READING)
-			ui_spinner(u, "identify.reading", ui_col_take(notes, th->spinner_d));
-		else if (a->scr.card_state == IDCARD_REFUSED)
-			notes->y += step_note(&sf, ui_col_rest(notes), STEP_NOTE_WARN,
-					      ui_tr(u, "identify.refused_title"),
-					      ui_tr(u, val_code_key(j->identify_error))) + th->gap;
-		else if (a->scr.card_state == IDCARD_UNREADABLE)
-			notes->y += step_note(&sf, ui_col_rest(notes), STEP_NOTE_WARN,
-					      ui_tr(u, "identify.unreadable_title"),
-					      ui_tr(u, "identify.unreadable")) + th->gap;
+		reader_notes(a, &sf, th->landscape ? &right : &left);
 		if (!th->landscape) {
 			left.y += ui_label(u, "identify.or", ui_col_rest(&left), UI_FONT_STRONG,
 					   th->color.text_muted, UI_ALIGN_CENTER) + th->gap;

@@ -84,4 +84,9 @@ void scr_status_draw(struct app *a, ui_rect content);
 void scr_goodbye_draw(struct app *a, ui_rect content);
 void scr_gallery_draw(struct app *a, ui_rect content);
 
+/* The identify step's side of the card reader: what a reader event (rdr.h)
+ * means for the journey and the screens (a card on the welcome screen
+ * starts a request; on the identify step it fills the identity). */
+void scr_identify_reader_event(struct app *a, const struct rdr_event *ev);
+
 #endif

@@ -19,6 +19,7 @@ enum {
 	LINE_MAX_LEN = 1024,
 	TAP_MS = 100,     /* a finger's press and release take about this long */
 	UI_DRAG_SLOP = 30, /* a stroke shorter than this would read as a tap */
+	READER_WAIT_MS = 5000, /* real time the reader thread gets to answer a card step */
 };
 
 typedef struct run {
@@ -462,9 +463,43 @@ static int cmd_language(run *r, const char *code)
 	return 0;
 }
 
+/* Reader events of TYPE handled so far. */
+static unsigned long seen(const app *a, rdr_event_type type) { return a->reader_seen[type]; }
+
+/* Events that end a card's read: what it read, or why it could not. */
+static unsigned long read_ends(const app *a)
+{
+	return seen(a, RDR_EV_IDENTITY) + seen(a, RDR_EV_CARD_UNREADABLE) + seen(a, RDR_EV_ERROR);
+}
+
+/*
+ * The reader runs on its own thread in real time, not on the virtual
+ * clock: pump the kiosk until COUNT(a) passes SINCE, at most READER_WAIT_MS
+ * of real time. False when it did not.
+ */
+static bool reader_settle(run *r, unsigned long (*count)(const app *a), unsigned long since)
+{
+	int64_t until = xport_deadline_in(READER_WAIT_MS);
+	for (;;) {
+		unsigned long pushed = rdr_evq_pushed(r->a->rdr_q);
+		app_advance(r->a, 0);
+		if (count(r->a) > since)
+			return true;
+		if (xport_now_ms() >= until)
+			return false;
+		rdr_evq_wait(r->a->rdr_q, pushed, 50);
+	}
+}
+
+static unsigned long removals(const app *a) { return seen(a, RDR_EV_CARD_REMOVED); }
+static unsigned long attaches(const app *a) { return seen(a, RDR_EV_ATTACHED); }
+static unsigned long detaches(const app *a) { return seen(a, RDR_EV_DETACHED); }
+
+/* card insert FILE | card remove | card fault NAME [COUNT] */
 static int cmd_card(run *r, int argc, char **argv)
 {
-	if (!r->a->rdr_sim)
+	ccidsim *sim = r->a->sim;
+	if (!sim)
 		return fail(r, "expected the simulated reader (reader type = sim), saw another");
 	if (argc == 3 && strcmp(argv[1], "insert") == 0) {
 		char path[1024];
@@ -472,15 +507,57 @@ static int cmd_card(run *r, int argc, char **argv)
 			snprintf(path, sizeof path, "%s", argv[2]);
 		else
 			snprintf(path, sizeof path, "%s/%s", r->dir, argv[2]);
-		rdr_err e = rdr_sim_insert(r->a->rdr_sim, path);
-		if (e != RDR_OK)
-			return fail(r, "expected card %s to go in, saw: %s", argv[2], rdr_err_name(e));
+		unsigned long since = read_ends(r->a);
+		ccidsim_err e = ccidsim_insert(sim, path);
+		if (e != CCIDSIM_OK)
+			return fail(r, "expected card %s to go in, saw: %s", argv[2],
+				    ccidsim_err_name(e));
+		if (!reader_settle(r, read_ends, since))
+			return fail(r, "expected the reader to read card %s within %d ms, saw nothing",
+				    argv[2], READER_WAIT_MS);
 	} else if (argc == 2 && strcmp(argv[1], "remove") == 0) {
-		rdr_sim_remove(r->a->rdr_sim);
+		unsigned long since = removals(r->a);
+		bool present = ccidsim_card_present(sim);
+		ccidsim_remove(sim);
+		if (present && !reader_settle(r, removals, since))
+			return fail(r, "expected the reader to see the card go within %d ms, saw nothing",
+				    READER_WAIT_MS);
+	} else if ((argc == 3 || argc == 4) && strcmp(argv[1], "fault") == 0) {
+		ccidsim_fault f = ccidsim_fault_parse(argv[2]);
+		char *end = NULL;
+		long n = argc == 4 ? strtol(argv[3], &end, 10) : 1;
+		if (f == CCIDSIM_FAULT_NONE || (end && (*end || n < 0 || n > 1000)))
+			return fail(r, "expected card fault NAME [COUNT] with a fault the simulator knows "
+				       "(timeout, short-read, wrong-seq, time-ext, unplug, card-removed, "
+				       "bad-tlv, bad-sw, t1-edc, mute, auth), saw \"%s\"", argv[2]);
+		ccidsim_fault_arm(sim, f, (unsigned)n);
+		return 0;
 	} else {
-		return fail(r, "expected card insert FILE or card remove, saw \"%s\"",
+		return fail(r, "expected card insert FILE, card remove or card fault NAME, saw \"%s\"",
 			    argc > 1 ? argv[1] : "");
 	}
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+/* reader unplug | reader plug: the simulated reader's USB cable. */
+static int cmd_reader(run *r, const char *what)
+{
+	ccidsim *sim = r->a->sim;
+	if (!sim)
+		return fail(r, "expected the simulated reader (reader type = sim), saw another");
+	bool plug = strcmp(what, "plug") == 0;
+	if (!plug && strcmp(what, "unplug") != 0)
+		return fail(r, "expected reader plug or reader unplug, saw \"%s\"", what);
+	unsigned long (*count)(const app *) = plug ? attaches : detaches;
+	unsigned long since = count(r->a);
+	if (plug)
+		ccidsim_plug(sim);
+	else
+		ccidsim_unplug(sim);
+	if (!reader_settle(r, count, since))
+		return fail(r, "expected the reader to be %s within %d ms, saw nothing",
+			    plug ? "attached" : "detached", READER_WAIT_MS);
 	app_advance(r->a, TAP_MS);
 	return 0;
 }
@@ -682,6 +759,8 @@ static int step(run *r, int argc, char **argv)
 		return cmd_language(r, argv[1]);
 	if (strcmp(c, "card") == 0)
 		return cmd_card(r, argc, argv);
+	if (strcmp(c, "reader") == 0 && argc == 2)
+		return cmd_reader(r, argv[1]);
 	if (strcmp(c, "goto") == 0 && argc == 2) {
 		screen_id s;
 		if (screen_parse(argv[1], &s) != 0)
@@ -696,7 +775,7 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "close") == 0 && argc == 1)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
-		       "card, goto, key, close, remember, advance, notify, scroll, store) with its arguments, saw \"%s\" with %d argument%s",
+		       "card, reader, goto, key, close, remember, advance, notify, scroll, store) with its arguments, saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 
@@ -718,6 +797,12 @@ int script_run(app *a, const char *path, const char *shots_dir)
 	app_advance(a, 0); /* the first frame */
 	char line[LINE_MAX_LEN];
 	int rc = 0;
+	/* Scenarios start with the simulated reader attached, as a kiosk does. */
+	if (a->sim && seen(a, RDR_EV_ATTACHED) == 0 && !reader_settle(&r, attaches, 0)) {
+		fclose(f);
+		return fail(&r, "expected the simulated reader to attach within %d ms, saw nothing",
+			    READER_WAIT_MS);
+	}
 	while (fgets(line, sizeof line, f)) {
 		r.line++;
 		if (!strchr(line, '\n') && !feof(f)) {

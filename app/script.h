@@ -18,7 +18,16 @@
  *   wait 30s | 500ms | 2m  advance the virtual clock
  *   screenshot NAME        write DIR/NAME.png (with --screenshots DIR)
  *   language id|en         switch language with the on-screen toggle
- *   card insert FILE | card remove   the simulated card reader
+ *   card insert FILE       place a card image (tests/cards/) on the simulated
+ *                          reader and wait, in real time, until the reader
+ *                          thread has read it (or failed to)
+ *   card remove            take it away and wait until the reader saw it go
+ *   card fault NAME [N]    arm a simulator fault for the next N occasions
+ *                          (ccidsim.h: timeout, short-read, wrong-seq,
+ *                          time-ext, unplug, card-removed, bad-tlv, bad-sw,
+ *                          t1-edc, mute, auth)
+ *   reader unplug | reader plug   the simulated reader's cable, waiting
+ *                          until the kiosk has seen it
  *   goto SCREEN            open a screen directly (developer screens)
  *   key NAME               press a physical key (Escape, Alt+F4, Ctrl+Q, Alt+Tab)
  *   close                  the window manager's close button

@@ -7,6 +7,7 @@
  * exist, where each one goes and how it is checked is one static table.
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ const char *ktp_err_name(ktp_err e)
 	case KTP_ERR_MISSING: return "card image: required key missing";
 	case KTP_ERR_FIELD: return "card image: bad field value";
 	case KTP_ERR_NIK: return "card image: malformed NIK";
+	case KTP_ERR_TLV: return "card record: malformed TLV";
+	case KTP_ERR_VERSION: return "card record: unknown profile version";
 	default: return "unknown card data error";
 	}
 }
@@ -50,32 +53,33 @@ typedef struct key_def {
 	const char *key;
 	key_kind kind;
 	bool required;   /* in an image with demographic data */
+	uint8_t tag;     /* in the card's record (docs/card-profile.md); 0: not there */
 	size_t off, cap; /* the char[] field in ktp_identity (text-like kinds) */
 } key_def;
 
-#define FIELD(k, kind, req, f) \
-	{k, kind, req, offsetof(ktp_identity, f), sizeof(((ktp_identity *)0)->f)}
+#define FIELD(k, kind, req, tag, f) \
+	{k, kind, req, tag, offsetof(ktp_identity, f), sizeof(((ktp_identity *)0)->f)}
 
-/* "uid" first: KEY_UID below. */
+/* "uid" first: KEY_UID below. The record's tags follow the table's order. */
 static const key_def keys[] = {
-	{"uid", K_UID, true, 0, 0},
-	FIELD("nik", K_NIK, true, nik),
-	FIELD("name", K_TEXT, true, name),
-	FIELD("birth_place", K_TEXT, false, birth_place),
-	{"birth_date", K_BIRTH, true, 0, 0},
-	{"sex", K_SEX, true, 0, 0},
-	FIELD("blood_type", K_BLOOD, false, blood_type),
-	FIELD("address", K_TEXT, false, address),
-	FIELD("rt_rw", K_RT_RW, false, rt_rw),
-	FIELD("village", K_TEXT, false, village),
-	FIELD("district", K_TEXT, false, district),
-	FIELD("city", K_TEXT, false, city),
-	FIELD("province", K_TEXT, false, province),
-	FIELD("religion", K_TEXT, false, religion),
-	FIELD("marital_status", K_TEXT, false, marital_status),
-	FIELD("occupation", K_TEXT, false, occupation),
-	FIELD("nationality", K_TEXT, false, nationality),
-	FIELD("valid_until", K_VALID, false, valid_until),
+	{"uid", K_UID, true, 0, 0, 0},
+	FIELD("nik", K_NIK, true, 0x81, nik),
+	FIELD("name", K_TEXT, true, 0x82, name),
+	FIELD("birth_place", K_TEXT, false, 0x83, birth_place),
+	{"birth_date", K_BIRTH, true, 0x84, 0, 0},
+	{"sex", K_SEX, true, 0x85, 0, 0},
+	FIELD("blood_type", K_BLOOD, false, 0x86, blood_type),
+	FIELD("address", K_TEXT, false, 0x87, address),
+	FIELD("rt_rw", K_RT_RW, false, 0x88, rt_rw),
+	FIELD("village", K_TEXT, false, 0x89, village),
+	FIELD("district", K_TEXT, false, 0x8A, district),
+	FIELD("city", K_TEXT, false, 0x8B, city),
+	FIELD("province", K_TEXT, false, 0x8C, province),
+	FIELD("religion", K_TEXT, false, 0x8D, religion),
+	FIELD("marital_status", K_TEXT, false, 0x8E, marital_status),
+	FIELD("occupation", K_TEXT, false, 0x8F, occupation),
+	FIELD("nationality", K_TEXT, false, 0x90, nationality),
+	FIELD("valid_until", K_VALID, false, 0x91, valid_until),
 };
 
 #undef FIELD
@@ -325,4 +329,199 @@ fail:
 	ktp_identity_wipe(out);
 	explicit_bzero(uid_hex, uid_cap);
 	return e;
+}
+
+/* ---- the card's record (docs/card-profile.md) ------------------------------ */
+
+enum {
+	TAG_VERSION = 0x80,
+	TAG_RESERVED_FIRST = 0x92, /* skipped: room for later versions */
+	TAG_RESERVED_LAST = 0x9E, /* 0x9F would start a two-byte tag */
+};
+
+/* A BER length at P (N bytes left): the short form, or 81 xx / 82 xx xx in
+ * their minimal use. *LEN gets the length, *USED the bytes it took.
+ * false when malformed or cut short. */
+static bool ber_length(const uint8_t *p, size_t n, size_t *len, size_t *used)
+{
+	if (n < 1)
+		return false;
+	if (p[0] < 0x80) {
+		*len = p[0];
+		*used = 1;
+		return true;
+	}
+	if (p[0] == 0x81 && n >= 2 && p[1] >= 0x80) {
+		*len = p[1];
+		*used = 2;
+		return true;
+	}
+	if (p[0] == 0x82 && n >= 3 && p[1] != 0) {
+		*len = (size_t)p[1] << 8 | p[2];
+		*used = 3;
+		return true;
+	}
+	return false;
+}
+
+ktp_err ktp_record_size(const uint8_t *rec, size_t n, size_t *total)
+{
+	*total = 0;
+	if (n < 2)
+		return KTP_ERR_MISSING;
+	if (rec[0] != KTP_RECORD_TAG)
+		return KTP_ERR_TLV;
+	if ((rec[1] == 0x81 && n < 3) || (rec[1] == 0x82 && n < 4))
+		return KTP_ERR_MISSING;
+	size_t len, used;
+	if (!ber_length(rec + 1, n - 1, &len, &used) || 1 + used + len > KTP_RECORD_MAX)
+		return KTP_ERR_TLV;
+	*total = 1 + used + len;
+	return KTP_OK;
+}
+
+/* The key whose record tag is TAG, or NULL. */
+static const key_def *key_by_tag(uint8_t tag)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].tag == tag)
+			return &keys[i];
+	return NULL;
+}
+
+static ktp_err parse_fields(const uint8_t *p, size_t n, ktp_identity *out)
+{
+	unsigned long seen = 0;
+	bool first = true;
+	size_t pos = 0;
+	char no_uid[1];
+	while (pos < n) {
+		uint8_t tag = p[pos++];
+		size_t len, used;
+		if (!ber_length(p + pos, n - pos, &len, &used) || len > n - pos - used)
+			return KTP_ERR_TLV;
+		pos += used;
+		span v = {(const char *)p + pos, len};
+		pos += len;
+		if (first) { /* the version comes first: it says how to read the rest */
+			if (tag != TAG_VERSION)
+				return KTP_ERR_TLV;
+			if (len != 1 || p[pos - 1] != KTP_RECORD_VERSION)
+				return KTP_ERR_VERSION;
+			first = false;
+			continue;
+		}
+		if (tag >= TAG_RESERVED_FIRST && tag <= TAG_RESERVED_LAST)
+			continue;
+		const key_def *k = key_by_tag(tag);
+		if (!k)
+			return KTP_ERR_TLV; /* the version again, a constructed or unknown tag */
+		unsigned long bit = 1ul << (size_t)(k - keys);
+		if (seen & bit)
+			return KTP_ERR_TLV;
+		seen |= bit;
+		if (memchr(v.p, '\0', v.n))
+			return KTP_ERR_FIELD;
+		ktp_err e = parse_value(k, v, no_uid, sizeof no_uid, out);
+		if (e != KTP_OK)
+			return e;
+	}
+	if (first)
+		return KTP_ERR_TLV;
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].required && keys[i].tag && !(seen & 1ul << i))
+			return KTP_ERR_MISSING;
+	return KTP_OK;
+}
+
+ktp_err ktp_parse_record(const uint8_t *rec, size_t n, ktp_identity *out)
+{
+	if (!out || (!rec && n > 0))
+		abort(); /* a programmer error, not bad input */
+	ktp_identity_wipe(out);
+	size_t total;
+	ktp_err e = n > KTP_RECORD_MAX ? KTP_ERR_TLV : ktp_record_size(rec, n, &total);
+	if (e == KTP_ERR_MISSING || (e == KTP_OK && total != n))
+		e = KTP_ERR_TLV; /* cut short, or bytes after the template */
+	if (e == KTP_OK) {
+		size_t head = rec[1] < 0x80 ? 2 : rec[1] == 0x81 ? 3 : 4;
+		e = parse_fields(rec + head, n - head, out);
+	}
+	if (e != KTP_OK)
+		ktp_identity_wipe(out);
+	return e;
+}
+
+/* The BER length LEN (<= 0xFFFF) in its shortest form at P; its size. */
+static size_t put_length(uint8_t *p, size_t len)
+{
+	if (len < 0x80) {
+		p[0] = (uint8_t)len;
+		return 1;
+	}
+	if (len <= 0xFF) {
+		p[0] = 0x81;
+		p[1] = (uint8_t)len;
+		return 2;
+	}
+	p[0] = 0x82;
+	p[1] = (uint8_t)(len >> 8);
+	p[2] = (uint8_t)len;
+	return 3;
+}
+
+/* Append one TLV at *POS of BUF (CAP bytes); false when it does not fit. */
+static bool put_tlv(uint8_t *buf, size_t cap, size_t *pos, uint8_t tag, const void *val,
+		    size_t len)
+{
+	uint8_t hdr[4] = {tag};
+	size_t h = 1 + put_length(hdr + 1, len);
+	if (len > 0xFFFF || cap < *pos || cap - *pos < h + len)
+		return false;
+	memcpy(buf + *pos, hdr, h);
+	memcpy(buf + *pos + h, val, len);
+	*pos += h + len;
+	return true;
+}
+
+size_t ktp_encode_record(const ktp_identity *id, uint8_t *buf, size_t cap)
+{
+	/* The fields go after room for the longest template head, which then
+	 * moves down to sit right before them. */
+	enum { HEAD_MAX = 4 };
+	size_t pos = HEAD_MAX;
+	const uint8_t version = KTP_RECORD_VERSION;
+	if (cap < HEAD_MAX || !put_tlv(buf, cap, &pos, TAG_VERSION, &version, 1))
+		return 0;
+	for (size_t i = 0; i < NKEYS; i++) {
+		const key_def *k = &keys[i];
+		char tmp[16];
+		const char *v;
+		switch (k->kind) {
+		case K_UID:
+			continue;
+		case K_BIRTH:
+			snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", id->birth_y % 10000,
+				 id->birth_m % 100, id->birth_d % 100);
+			v = tmp;
+			break;
+		case K_SEX:
+			v = id->sex == KTP_SEX_MALE ? "L" : id->sex == KTP_SEX_FEMALE ? "P" : "";
+			break;
+		default:
+			v = (const char *)id + k->off;
+			break;
+		}
+		size_t len = strlen(v);
+		bool ok = len == 0 || put_tlv(buf, cap, &pos, k->tag, v, len);
+		explicit_bzero(tmp, sizeof tmp);
+		if (!ok)
+			return 0;
+	}
+	size_t body = pos - HEAD_MAX;
+	uint8_t head[HEAD_MAX] = {KTP_RECORD_TAG};
+	size_t h = 1 + put_length(head + 1, body);
+	memmove(buf + h, buf + HEAD_MAX, body);
+	memcpy(buf, head, h);
+	return h + body;
 }

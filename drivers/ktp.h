@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
 	KTP_OK = 0,
@@ -26,6 +27,8 @@ typedef enum {
 	KTP_ERR_MISSING = -3, /* a required key is absent */
 	KTP_ERR_FIELD = -4,   /* a value is empty, too long, or not of its form */
 	KTP_ERR_NIK = -5,     /* the NIK breaks the service rules (nik_parse) */
+	KTP_ERR_TLV = -6,     /* a record's TLV structure is malformed (docs/card-profile.md) */
+	KTP_ERR_VERSION = -7, /* a record of another profile version */
 } ktp_err;
 
 /*
@@ -131,5 +134,41 @@ void ktp_identity_wipe(ktp_identity *id);
  */
 ktp_err ktp_parse_image(const char *text, size_t len, char *uid_hex, size_t uid_cap,
 			ktp_identity *out, bool *has_identity);
+
+/*
+ * The demographic record on the card (docs/card-profile.md, "The record"):
+ * BER-TLV, template 0x70, one-byte field tags 0x80 (version) to 0x91.
+ */
+enum {
+	KTP_RECORD_TAG = 0x70,
+	KTP_RECORD_VERSION = 1,
+	KTP_RECORD_MAX = 4096,   /* the longest record accepted, head included */
+};
+
+/*
+ * Parse the N bytes of REC, exactly one record template, into *OUT
+ * (field by field with the same checks as ktp_parse_image). Returns KTP_OK;
+ * KTP_ERR_TLV for a broken structure (lengths, tags, order, repeats,
+ * trailing bytes, N > KTP_RECORD_MAX); KTP_ERR_VERSION; KTP_ERR_FIELD,
+ * KTP_ERR_NIK for a bad value; KTP_ERR_MISSING without NIK, name, birth
+ * date or sex. *OUT is wiped on any error. Pure; REC is not kept.
+ */
+ktp_err ktp_parse_record(const uint8_t *rec, size_t n, ktp_identity *out);
+
+/*
+ * Encode ID as a record into BUF (CAP bytes): version, then every non-empty
+ * field in tag order, lengths in the shortest form. Returns the length, or
+ * 0 when CAP is too small. (The simulated card builds its record with it;
+ * a test checks that parse(encode(id)) == id.) Pure.
+ */
+size_t ktp_encode_record(const ktp_identity *id, uint8_t *buf, size_t cap);
+
+/*
+ * The head of a record: its first 2 to 4 bytes (tag and
+ * length) of REC tell its total length (head included) in *TOTAL. Returns
+ * KTP_OK, KTP_ERR_TLV (not tag 0x70, a bad length form, total over
+ * KTP_RECORD_MAX), or KTP_ERR_MISSING when N is too short to tell.
+ */
+ktp_err ktp_record_size(const uint8_t *rec, size_t n, size_t *total);
 
 #endif

@@ -1,16 +1,15 @@
 /*
- * rdr: reader event queue and the simulated reader (see rdr.h).
+ * rdr: the reader event queue (see rdr.h).
  *
  * Events may hold a card's personal data, so the queue treats its slots like
  * card buffers: a slot is wiped as soon as its event leaves (popped, dropped
- * or freed), and push wipes its by-value copy of the event. The simulator
- * reads an image file into a heap buffer, parses it with ktp_parse_image and
- * wipes both the buffer and its stack copies of the identity right away.
+ * or freed), and push wipes its by-value copy of the event.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rdr.h"
 
@@ -19,11 +18,27 @@ const char *rdr_err_name(rdr_err e)
 	switch (e) {
 	case RDR_OK: return "ok";
 	case RDR_ERR_NOMEM: return "out of memory";
-	case RDR_ERR_IO: return "cannot read card image";
-	case RDR_ERR_TOOBIG: return "card image too large";
-	case RDR_ERR_STATE: return "reader busy (a card is already present)";
-	case RDR_ERR_IMAGE: return "malformed card image";
+	case RDR_ERR_IO: return "reader input/output error";
+	case RDR_ERR_TIMEOUT: return "the card or reader did not answer in time";
+	case RDR_ERR_CARD_GONE: return "card removed during the read";
+	case RDR_ERR_UNPLUGGED: return "reader unplugged during the read";
+	case RDR_ERR_UNSUPPORTED: return "reader or card not supported";
+	case RDR_ERR_PROTOCOL: return "garbled answers from the reader";
+	case RDR_ERR_CARD_MUTE: return "the card does not answer";
 	default: return "unknown reader error";
+	}
+}
+
+const char *rdr_why_name(rdr_why w)
+{
+	switch (w) {
+	case RDR_WHY_NONE: return "none";
+	case RDR_WHY_NO_SAM: return "no KTP-el SAM in the reader";
+	case RDR_WHY_NOT_KTP: return "not a KTP-el";
+	case RDR_WHY_AUTH: return "the card refused the SAM";
+	case RDR_WHY_RECORD: return "malformed record on the card";
+	case RDR_WHY_CARD_ERROR: return "unexpected status word from the card";
+	default: return "unknown reason";
 	}
 }
 
@@ -35,8 +50,12 @@ void rdr_event_wipe(rdr_event *ev)
 
 struct rdr_evq {
 	pthread_mutex_t lock;
+	pthread_cond_t pushed_cond; /* signalled on every push (rdr_evq_wait) */
 	rdr_event *ev;
 	size_t cap, head, n, dropped;
+	unsigned long pushed;
+	void (*notify)(void *ctx);
+	void *notify_ctx;
 };
 
 rdr_err rdr_evq_new(rdr_evq **out, size_t cap)
@@ -48,6 +67,11 @@ rdr_err rdr_evq_new(rdr_evq **out, size_t cap)
 		return RDR_ERR_NOMEM;
 	}
 	pthread_mutex_init(&q->lock, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->pushed_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	q->cap = cap;
 	*out = q;
 	return RDR_OK;
@@ -58,14 +82,13 @@ void rdr_evq_free(rdr_evq **q)
 	if (!q || !*q)
 		return;
 	pthread_mutex_destroy(&(*q)->lock);
+	pthread_cond_destroy(&(*q)->pushed_cond);
 	explicit_bzero((*q)->ev, (*q)->cap * sizeof *(*q)->ev); /* events left unread */
 	free((*q)->ev);
 	free(*q);
 	*q = NULL;
 }
 
-/* rdr_evq_push without the by-value copy: the simulator posts identities
- * through this, so no extra copy of one is left on the stack. */
 static bool evq_put(rdr_evq *q, const rdr_event *ev)
 {
 	bool ok = true;
@@ -79,7 +102,13 @@ static bool evq_put(rdr_evq *q, const rdr_event *ev)
 	}
 	q->ev[(q->head + q->n) % q->cap] = *ev;
 	q->n++;
+	q->pushed++;
+	pthread_cond_broadcast(&q->pushed_cond);
+	void (*notify)(void *) = q->notify;
+	void *ctx = q->notify_ctx;
 	pthread_mutex_unlock(&q->lock);
+	if (notify)
+		notify(ctx);
 	return ok;
 }
 
@@ -112,86 +141,37 @@ size_t rdr_evq_dropped(rdr_evq *q)
 	return d;
 }
 
-struct rdr_sim {
-	rdr_evq *q;
-	bool present;
-};
-
-rdr_err rdr_sim_new(rdr_sim **out, rdr_evq *q)
+void rdr_evq_set_notify(rdr_evq *q, void (*fn)(void *ctx), void *ctx)
 {
-	*out = calloc(1, sizeof **out);
-	if (!*out)
-		return RDR_ERR_NOMEM;
-	(*out)->q = q;
-	rdr_evq_push(q, (rdr_event){.type = RDR_EV_ATTACHED});
-	return RDR_OK;
+	pthread_mutex_lock(&q->lock);
+	q->notify = fn;
+	q->notify_ctx = ctx;
+	pthread_mutex_unlock(&q->lock);
 }
 
-void rdr_sim_free(rdr_sim **s)
+unsigned long rdr_evq_pushed(rdr_evq *q)
 {
-	if (!s || !*s)
-		return;
-	free(*s);
-	*s = NULL;
+	pthread_mutex_lock(&q->lock);
+	unsigned long n = q->pushed;
+	pthread_mutex_unlock(&q->lock);
+	return n;
 }
 
-/* Read the file at PATH into *EV: type IDENTITY or CARD_UNREADABLE with the
- * uid and identity filled in. On error *EV is all zeros. */
-static rdr_err sim_read_card(const char *path, rdr_event *ev)
+bool rdr_evq_wait(rdr_evq *q, unsigned long seen, int timeout_ms)
 {
-	rdr_event_wipe(ev);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return RDR_ERR_IO;
-	char *buf = malloc(RDR_IMAGE_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return RDR_ERR_NOMEM;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
 	}
-	/* stdio's own buffer also saw the image: unbuffered, only BUF holds it. */
-	setvbuf(f, NULL, _IONBF, 0);
-	size_t n = fread(buf, 1, RDR_IMAGE_MAX + 1, f);
-	bool bad = ferror(f);
-	fclose(f);
-	rdr_err e = RDR_OK;
-	bool has_identity = false;
-	if (bad)
-		e = RDR_ERR_IO;
-	else if (n > RDR_IMAGE_MAX)
-		e = RDR_ERR_TOOBIG;
-	else if (ktp_parse_image(buf, n, ev->uid, sizeof ev->uid, &ev->id, &has_identity) !=
-		 KTP_OK)
-		e = RDR_ERR_IMAGE;
-	explicit_bzero(buf, n); /* card images hold personal data */
-	free(buf);
-	if (e != RDR_OK)
-		rdr_event_wipe(ev);
-	else
-		ev->type = has_identity ? RDR_EV_IDENTITY : RDR_EV_CARD_UNREADABLE;
-	return e;
+	pthread_mutex_lock(&q->lock);
+	while (q->pushed <= seen &&
+	       pthread_cond_timedwait(&q->pushed_cond, &q->lock, &until) == 0)
+		;
+	bool more = q->pushed > seen;
+	pthread_mutex_unlock(&q->lock);
+	return more;
 }
-
-rdr_err rdr_sim_insert(rdr_sim *s, const char *path)
-{
-	if (s->present)
-		return RDR_ERR_STATE;
-	rdr_event ev;
-	rdr_err e = sim_read_card(path, &ev);
-	if (e == RDR_OK) {
-		s->present = true;
-		rdr_evq_push(s->q, (rdr_event){.type = RDR_EV_CARD_PRESENT});
-		evq_put(s->q, &ev);
-	}
-	rdr_event_wipe(&ev);
-	return e;
-}
-
-void rdr_sim_remove(rdr_sim *s)
-{
-	if (!s->present)
-		return;
-	s->present = false;
-	rdr_evq_push(s->q, (rdr_event){.type = RDR_EV_CARD_REMOVED});
-}
-
-bool rdr_sim_card_present(const rdr_sim *s) { return s->present; }

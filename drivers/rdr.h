@@ -1,15 +1,16 @@
 /*
  * rdr: the card-reader seam the UI sees: reader events and the queue that
- * carries them from the reader's side to the UI thread.
+ * carries them from the reader thread (reader.h) to the UI thread.
  *
- * The reader (the simulator now, libusb CCID with issue 4) produces events;
- * the UI thread drains them without ever blocking. The queue is bounded and
+ * The reader thread produces events; the UI thread drains them without
+ * ever blocking. The queue is bounded and
  * thread-safe; when it is full the oldest event is dropped and counted, since
  * a newer card state supersedes an older one.
  *
- * A card placed on the reader gives CARD_PRESENT, then IDENTITY (its
- * demographic data, ktp.h) or CARD_UNREADABLE (only its UID: no SAM, or a
- * read error). Events carrying a card's data hold personal data: the queue
+ * A card placed on the reader gives CARD_PRESENT, READING (progress), then
+ * IDENTITY (its demographic data, ktp.h), CARD_UNREADABLE (only its UID:
+ * no SAM, not a KTP-el...) or ERROR (the read failed: removed too soon,
+ * reader unplugged, timeout...); CARD_REMOVED when it goes. Events carrying a card's data hold personal data: the queue
  * wipes every slot it pops or drops and everything left in it when freed,
  * and the consumer wipes its copy with rdr_event_wipe once it is used.
  */
@@ -24,13 +25,27 @@
 typedef enum {
 	RDR_OK = 0,
 	RDR_ERR_NOMEM = -1,
-	RDR_ERR_IO = -2,     /* a card image could not be read */
-	RDR_ERR_TOOBIG = -3, /* a card image is larger than RDR_IMAGE_MAX */
-	RDR_ERR_STATE = -4,  /* e.g. a card inserted while one is present */
-	RDR_ERR_IMAGE = -5,  /* a card image is malformed (ktp_parse_image refused it) */
+	RDR_ERR_IO = -2,          /* the reader failed a transfer, or a thread could not start */
+	RDR_ERR_TIMEOUT = -3,     /* the card or reader did not answer in time */
+	RDR_ERR_CARD_GONE = -4,   /* the card was taken away before it was read */
+	RDR_ERR_UNPLUGGED = -5,   /* the reader was unplugged during the read */
+	RDR_ERR_UNSUPPORTED = -6, /* the reader or the card cannot be used (reader.h says why) */
+	RDR_ERR_PROTOCOL = -7,    /* garbled answers the protocols could not recover from */
+	RDR_ERR_CARD_MUTE = -8,   /* the card does not answer */
 } rdr_err;
 
-enum { RDR_IMAGE_MAX = 64 * 1024 };
+/* Why a card's data could not be read although its UID could. */
+typedef enum {
+	RDR_WHY_NONE = 0,
+	RDR_WHY_NO_SAM,      /* the reader has no SAM (slot), or not the KTP-el one */
+	RDR_WHY_NOT_KTP,     /* the card is not a KTP-el */
+	RDR_WHY_AUTH,        /* the card refused the SAM's authentication */
+	RDR_WHY_RECORD,      /* the record on the card is malformed */
+	RDR_WHY_CARD_ERROR,  /* the card answered an unexpected status word */
+} rdr_why;
+
+/* "no SAM", ... for logs. Never NULL. */
+const char *rdr_why_name(rdr_why w);
 
 typedef enum {
 	RDR_EV_ATTACHED,
@@ -39,13 +54,14 @@ typedef enum {
 	RDR_EV_CARD_REMOVED,
 	RDR_EV_ERROR,
 	RDR_EV_IDENTITY,         /* the card's demographic data was read: uid, id */
-	RDR_EV_CARD_UNREADABLE,  /* a card's UID was read but not its data: uid */
+	RDR_EV_CARD_UNREADABLE,  /* a card's UID was read but not its data: uid, why */
+	RDR_EV_READING,          /* a read is progressing: progress */
+	RDR_EV_TYPES             /* how many types there are */
 } rdr_event_type;
 
 /*
  * One reader event, copied by value through the queue. Fields a type does
- * not use are zero ("" for uid). uid is the card's UID in upper-case hex
- * (ktp_parse_image), id its demographic data. CARD_PRESENT carries neither
+ * not use are zero ("" for uid). uid is the card's UID in upper-case hex, id its demographic data. CARD_PRESENT carries neither
  * (the real reader sees the card before it reads anything from it); a
  * dropped CARD_PRESENT (full queue) leaves IDENTITY or CARD_UNREADABLE,
  * which imply a card is present. An event of type IDENTITY holds personal
@@ -54,12 +70,15 @@ typedef enum {
  */
 typedef struct rdr_event {
 	rdr_event_type type;
-	rdr_err error; /* RDR_EV_ERROR only */
+	rdr_err error;           /* RDR_EV_ERROR only */
+	rdr_why why;             /* CARD_UNREADABLE */
+	int progress;            /* READING: 0..100 */
 	char uid[KTP_UID_CAP];   /* IDENTITY, CARD_UNREADABLE */
 	ktp_identity id;         /* IDENTITY */
 } rdr_event;
 
-/* "no memory", "cannot read card image", ... for logs (never card data). */
+/* "out of memory", "card removed during the read", ... for logs (never
+ * card data). Never NULL. */
 const char *rdr_err_name(rdr_err e);
 
 /* Overwrite all of *EV with zeros (explicit_bzero; the type becomes 0).
@@ -83,35 +102,20 @@ bool rdr_evq_push(rdr_evq *q, rdr_event ev);
 bool rdr_evq_pop(rdr_evq *q, rdr_event *out);
 /* Events dropped because the queue was full, since creation. */
 size_t rdr_evq_dropped(rdr_evq *q);
-
 /*
- * The simulated reader: "inserting" a card reads a card image file (format:
- * ktp_parse_image), posts CARD_PRESENT and then IDENTITY (an image with
- * demographic data) or CARD_UNREADABLE (a uid-only image, like a reader
- * without a SAM); removing it posts CARD_REMOVED. The image is wiped and
- * freed as soon as it is parsed: the simulator keeps no card data.
+ * Call FN(CTX) after every push, on the pushing thread, outside the queue's
+ * lock (the UI wakes its event loop with it). FN must be quick and must not
+ * block; NULL removes it. Set it before the producer starts.
  */
-typedef struct rdr_sim rdr_sim;
-
-/* A simulator posting to Q (borrowed). Posts RDR_EV_ATTACHED. */
-rdr_err rdr_sim_new(rdr_sim **out, rdr_evq *q);
-/* Frees (the simulator holds no card data); sets *S to NULL. S or *S may be
- * NULL. The card, if any, is not "removed": no event is posted. */
-void rdr_sim_free(rdr_sim **s);
+void rdr_evq_set_notify(rdr_evq *q, void (*fn)(void *ctx), void *ctx);
+/* Events pushed since creation. */
+unsigned long rdr_evq_pushed(rdr_evq *q);
 /*
- * Insert the card whose image is at PATH. Blocks on reading the file (a
- * test and script tool: the real reader has its own thread). Returns RDR_OK
- * after posting CARD_PRESENT and IDENTITY or CARD_UNREADABLE; otherwise
- * nothing is posted and nothing changes (no card, or the one present):
- *   RDR_ERR_STATE   a card is present already (it stays);
- *   RDR_ERR_IO      the file cannot be opened or read;
- *   RDR_ERR_TOOBIG  the file is larger than RDR_IMAGE_MAX;
- *   RDR_ERR_IMAGE   ktp_parse_image refused the image (any ktp_err);
- *   RDR_ERR_NOMEM.
+ * Block until more than SEEN events have been pushed since creation, or
+ * TIMEOUT_MS passed: true when they have. For tests and the scenario
+ * runner, which wait for the reader thread; the UI thread's loop never
+ * calls it.
  */
-rdr_err rdr_sim_insert(rdr_sim *s, const char *path);
-/* Remove the card (no-op without one). */
-void rdr_sim_remove(rdr_sim *s);
-bool rdr_sim_card_present(const rdr_sim *s);
+bool rdr_evq_wait(rdr_evq *q, unsigned long seen, int timeout_ms);
 
 #endif

@@ -10,6 +10,7 @@
 #   4. SIGTERM: exit status and time to exit
 #   5. full-frame render+present p50/p99 (`kiosk --bench-frames 300`)
 #   6. a durable request submit against one fsync (`tests/bench_submit`)
+#   7. a KTP-el identity read through the simulated reader (`tests/bench_reader`)
 # and prints a table against the targets. Missing a target does not fail the
 # script (benchmarks inform, they do not gate); the kiosk failing to start,
 # crashing, or not exiting 0 on SIGTERM within 3 s does (exit 1), and so does
@@ -31,6 +32,7 @@ T_PSS_MIB=25
 T_P99_MS=5
 T_IDLE_PCT=0.05
 T_SUBMIT_FSYNCS=3 # submit p99 within this many fsyncs (p50 of one fsync)
+T_READ_P99_MS=10  # identity read through the simulator, every exchange level
 
 if [ ! -x "$KIOSK" ]; then
 	echo "bench: $KIOSK not found or not executable (build first: make build)" >&2
@@ -269,6 +271,19 @@ else
 fi
 echo
 
+# ---- 7. identity read through the simulated reader --------------------------
+echo "== 7. KTP-el identity read, simulated reader (tests/bench_reader)"
+read_p99=NA
+if "$BUILD/tests/bench_reader" >"$tmp/reader" 2>"$tmp/reader.err"; then
+	cat "$tmp/reader"
+	read_p99=$(sed -n 's/.* p99= *\([0-9]*\) us.*/\1/p' "$tmp/reader" | sort -n | tail -1 |
+		awk '{ printf "%.2f", $1 / 1000 }')
+else
+	fail "bench_reader failed:"
+	sed 's/^/  | /' "$tmp/reader.err"
+fi
+echo
+
 # ---- summary -------------------------------------------------------------------
 verdict() { le "$1" "$2" && echo ok || echo over; }
 echo "== summary (load $(cut -d' ' -f1-3 /proc/loadavg) at end)"
@@ -287,6 +302,7 @@ printf "%-44s %12s %12s  %s\n" "idle CPU, % of one core (ticks)" "$cpu_ticks" "-
 printf "%-44s %12s %12s  %s\n" "idle wake-ups per second" "$wakeups" "-" "info"
 row "submit p99 / fsync p50 (ratio)" "$ratio_f50" "$T_SUBMIT_FSYNCS"
 printf "%-44s %12s %12s  %s\n" "submit p99 / fsync p99 (ratio)" "$ratio_f99" "-" "info"
+row "identity read p99, worst level (ms)" "$read_p99" "$T_READ_P99_MS"
 printf "%-44s %12s %12s  %s\n" "SIGTERM exit status / time (ms)" "$term_rc / $term_ms" "0 / 3000" \
 	"$([ "$term_rc" = 0 ] && echo ok || echo FAIL)"
 echo

@@ -74,7 +74,9 @@ static const char BASE[] =
 	/* 38 */ "level = debug\n"
 	/* 39 */ "[storage]\n"
 	/* 40 */ "database = var/kiosk-test.db\n"
-	/* 41 */ "retention_days = 45\n";
+	/* 41 */ "retention_days = 45\n"
+	/* 42 */ "[reader]\n"
+	/* 43 */ "timeout_ms = 1500\n";
 
 enum { REQUIRED_KEYS = 27 };
 

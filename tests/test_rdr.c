@@ -1,6 +1,6 @@
 /*
  * test_rdr: the card-reader seam (drivers/rdr.c): the event queue that
- * carries reader events to the UI thread, and the simulated reader.
+ * carries reader events from the reader thread to the UI thread.
  *
  * The queue must hand events over in FIFO order, never block, report an
  * empty queue, and when full drop the oldest event and count it. Two stress
@@ -10,14 +10,10 @@
  * card's identity survive the ring intact, a full queue of them drops the
  * oldest, and rdr_event_wipe leaves zeros.
  *
- * The simulator is driven with the card images in tests/cards/ (made-up
- * people only) and with images made with mkstemp under /tmp: it posts
- * ATTACHED when created; for a card CARD_PRESENT, then IDENTITY (siti.card,
- * budi.card: the NIK and name arrive) or CARD_UNREADABLE (uid-only.card: the
- * UID only); CARD_REMOVED on removal. It refuses a missing or unreadable
- * file (RDR_ERR_IO), an image over RDR_IMAGE_MAX (RDR_ERR_TOOBIG), a
- * malformed image (RDR_ERR_IMAGE: bad NIK, bad syntax, empty, binary) and a
- * second card (RDR_ERR_STATE) without posting anything or changing state.
+ * The UI thread is woken by a notify hook called after every push, on the
+ * pushing thread; the scenario runner waits for events with rdr_evq_wait,
+ * which must return as soon as another thread pushes and must time out when
+ * nothing comes. Every error and reason has a distinct name for the logs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rdr.h"
@@ -40,8 +37,6 @@ enum {
 	STRESS_BIG_CAP = STRESS_EVENTS,
 	STRESS_SMALL_CAP = 64,
 };
-
-#define CARD(name) KIOSK_TEST_DIR "/cards/" name
 
 /*
  * The stress tests carry a sequence number in the error field. rdr_err has
@@ -78,69 +73,6 @@ static void expect_empty(rdr_evq *q)
 	rdr_event e = {.type = RDR_EV_ERROR};
 	assert_false(rdr_evq_pop(q, &e));
 	assert_int_equal(e.type, RDR_EV_ERROR); /* untouched */
-}
-
-/* A temporary file holding the LEN bytes at P; *PATH gets its name. */
-static void make_file(char path[32], const void *p, size_t len)
-{
-	snprintf(path, 32, "/tmp/test_rdr.XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	const char *b = p;
-	while (len > 0) {
-		ssize_t w = write(fd, b, len);
-		assert_true(w > 0);
-		b += w;
-		len -= (size_t)w;
-	}
-	assert_int_equal(close(fd), 0);
-}
-
-/* A temporary, valid uid-only card image of exactly LEN bytes (LEN >= 64):
- * the uid line, then comment lines. *PATH gets its name. */
-static void make_image(char path[32], size_t len)
-{
-	static const char head[] = "uid = 04A1B2C3D4E5F6\n";
-	assert_true(len >= 64);
-	char *buf = malloc(len);
-	assert_non_null(buf);
-	memcpy(buf, head, sizeof head - 1);
-	for (size_t i = sizeof head - 1; i < len; i++) /* "#xxx...x\n" lines */
-		buf[i] = (i % 64 == 0) ? '#' : (i % 64 == 63 || i == len - 1) ? '\n' : 'x';
-	buf[sizeof head - 1] = '#';
-	make_file(path, buf, len);
-	free(buf);
-}
-
-/* Each simulator test gets a queue and a simulator whose ATTACHED event has
- * already been checked and drained. */
-typedef struct simfx {
-	rdr_evq *q;
-	rdr_sim *s;
-	char path[32]; /* a temporary file, removed in teardown ("" = none) */
-} simfx;
-
-static int sim_setup(void **state)
-{
-	simfx *f = calloc(1, sizeof *f);
-	if (!f || rdr_evq_new(&f->q, 16) != RDR_OK || rdr_sim_new(&f->s, f->q) != RDR_OK)
-		return -1;
-	rdr_event e;
-	if (!rdr_evq_pop(f->q, &e) || e.type != RDR_EV_ATTACHED)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int sim_teardown(void **state)
-{
-	simfx *f = *state;
-	if (f->path[0])
-		unlink(f->path);
-	rdr_sim_free(&f->s);
-	rdr_evq_free(&f->q);
-	free(f);
-	return 0;
 }
 
 /* ---- queue -------------------------------------------------------------- */
@@ -287,216 +219,6 @@ static void test_evq_threads_small_queue_counts_drops(void **state)
 	assert_true(got > 0);
 }
 
-/* ---- simulator ---------------------------------------------------------- */
-
-static void test_sim_posts_attached(void **state)
-{
-	(void)state;
-	rdr_evq *q = NULL;
-	rdr_sim *s = NULL;
-	assert_int_equal(rdr_evq_new(&q, 8), RDR_OK);
-	assert_int_equal(rdr_sim_new(&s, q), RDR_OK);
-	assert_non_null(s);
-	expect_event(q, RDR_EV_ATTACHED);
-	expect_empty(q);
-	assert_false(rdr_sim_card_present(s));
-	rdr_sim_free(&s);
-	assert_null(s);
-	rdr_sim_free(&s); /* accepts NULL */
-	rdr_evq_free(&q);
-}
-
-static void test_sim_insert_missing_file(void **state)
-{
-	simfx *f = *state;
-	assert_int_equal(rdr_sim_insert(f->s, "/tmp/test_rdr.no-such-card-image"), RDR_ERR_IO);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-}
-
-static void test_sim_insert_unreadable(void **state)
-{
-	simfx *f = *state;
-	/* A directory opens but cannot be read. */
-	assert_int_equal(rdr_sim_insert(f->s, "/tmp"), RDR_ERR_IO);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-}
-
-static void test_sim_insert_too_big(void **state)
-{
-	simfx *f = *state;
-	make_image(f->path, (size_t)RDR_IMAGE_MAX + 1);
-	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_ERR_TOOBIG);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-	/* Nothing changed: a good card still goes in afterwards. */
-	unlink(f->path);
-	make_image(f->path, 1024);
-	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_OK);
-	expect_event(f->q, RDR_EV_CARD_PRESENT);
-	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
-}
-
-static void test_sim_insert_max_size(void **state)
-{
-	simfx *f = *state;
-	make_image(f->path, RDR_IMAGE_MAX);
-	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_OK);
-	assert_true(rdr_sim_card_present(f->s));
-	expect_event(f->q, RDR_EV_CARD_PRESENT);
-	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
-}
-
-static void test_sim_insert_remove(void **state)
-{
-	simfx *f = *state;
-	make_image(f->path, 2000);
-	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_OK);
-	assert_true(rdr_sim_card_present(f->s));
-	expect_event(f->q, RDR_EV_CARD_PRESENT);
-	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
-	expect_empty(f->q);
-
-	/* A second card while one is present. */
-	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_ERR_STATE);
-	assert_true(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-
-	rdr_sim_remove(f->s);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_event(f->q, RDR_EV_CARD_REMOVED);
-	expect_empty(f->q);
-
-	/* Removing again is a no-op and posts nothing. */
-	rdr_sim_remove(f->s);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-
-	/* The reader is usable again. */
-	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_OK);
-	expect_event(f->q, RDR_EV_CARD_PRESENT);
-	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
-}
-
-/* Pop one IDENTITY event and check its UID, NIK and name; its copy is
- * wiped afterwards, as the consumer must do. */
-static void expect_identity(rdr_evq *q, const char *uid, const char *nik, const char *name)
-{
-	rdr_event e;
-	assert_true(rdr_evq_pop(q, &e));
-	assert_int_equal(e.type, RDR_EV_IDENTITY);
-	assert_int_equal(e.error, RDR_OK);
-	assert_string_equal(e.uid, uid);
-	assert_string_equal(e.id.nik, nik);
-	assert_string_equal(e.id.name, name);
-	rdr_event_wipe(&e);
-	assert_true(all_zero(&e, sizeof e));
-}
-
-/* CARD_PRESENT comes first and carries no card data. */
-static void expect_present(rdr_evq *q)
-{
-	rdr_event e;
-	assert_true(rdr_evq_pop(q, &e));
-	assert_int_equal(e.type, RDR_EV_CARD_PRESENT);
-	assert_string_equal(e.uid, "");
-	assert_true(all_zero(&e.id, sizeof e.id));
-}
-
-static void test_sim_insert_identity(void **state)
-{
-	simfx *f = *state;
-	assert_int_equal(rdr_sim_insert(f->s, CARD("siti.card")), RDR_OK);
-	assert_true(rdr_sim_card_present(f->s));
-	expect_present(f->q);
-	rdr_event e;
-	assert_true(rdr_evq_pop(f->q, &e));
-	assert_int_equal(e.type, RDR_EV_IDENTITY);
-	assert_string_equal(e.uid, "04A1B2C3D4E5F6");
-	assert_string_equal(e.id.nik, "3375014101900001");
-	assert_string_equal(e.id.name, "SITI NUR'AINI");
-	assert_int_equal(e.id.birth_y, 1990);
-	assert_int_equal(e.id.birth_m, 1);
-	assert_int_equal(e.id.birth_d, 1);
-	assert_int_equal(e.id.sex, KTP_SEX_FEMALE);
-	assert_string_equal(e.id.city, "KOTA PEKALONGAN");
-	assert_string_equal(e.id.valid_until, "SEUMUR HIDUP");
-	rdr_event_wipe(&e);
-	assert_true(all_zero(&e, sizeof e));
-	rdr_event_wipe(NULL); /* accepted */
-	expect_empty(f->q);
-
-	rdr_sim_remove(f->s);
-	expect_event(f->q, RDR_EV_CARD_REMOVED);
-	expect_empty(f->q);
-
-	/* The next citizen's card. */
-	assert_int_equal(rdr_sim_insert(f->s, CARD("budi.card")), RDR_OK);
-	expect_present(f->q);
-	expect_identity(f->q, "04B2C3D4E5F607", "3375010101900002", "BUDI SANTOSO");
-	expect_empty(f->q);
-}
-
-static void test_sim_insert_uid_only(void **state)
-{
-	simfx *f = *state;
-	assert_int_equal(rdr_sim_insert(f->s, CARD("uid-only.card")), RDR_OK);
-	assert_true(rdr_sim_card_present(f->s));
-	expect_present(f->q);
-	rdr_event e;
-	assert_true(rdr_evq_pop(f->q, &e));
-	assert_int_equal(e.type, RDR_EV_CARD_UNREADABLE);
-	assert_string_equal(e.uid, "04A1B2C3D4E5F6");
-	assert_true(all_zero(&e.id, sizeof e.id));
-	expect_empty(f->q);
-}
-
-/* Each malformed image is refused with RDR_ERR_IMAGE; nothing is posted and
- * the reader stays empty and usable. */
-static void test_sim_insert_bad_image(void **state)
-{
-	simfx *f = *state;
-	assert_int_equal(rdr_sim_insert(f->s, CARD("bad-nik.card")), RDR_ERR_IMAGE);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-	assert_int_equal(rdr_sim_insert(f->s, CARD("bad-syntax.card")), RDR_ERR_IMAGE);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-
-	/* An empty file: no uid. */
-	make_file(f->path, "", 0);
-	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_ERR_IMAGE);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-	unlink(f->path);
-
-	/* Binary bytes, as the old UID-less images were. */
-	unsigned char bin[2000];
-	for (size_t i = 0; i < sizeof bin; i++)
-		bin[i] = (unsigned char)(i * 7u + 1u);
-	make_file(f->path, bin, sizeof bin);
-	assert_int_equal(rdr_sim_insert(f->s, f->path), RDR_ERR_IMAGE);
-	assert_false(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-
-	assert_int_equal(rdr_sim_insert(f->s, CARD("siti.card")), RDR_OK);
-	expect_present(f->q);
-	expect_identity(f->q, "04A1B2C3D4E5F6", "3375014101900001", "SITI NUR'AINI");
-}
-
-/* A bad image while a card is present: the card stays, nothing is posted. */
-static void test_sim_bad_image_keeps_card(void **state)
-{
-	simfx *f = *state;
-	assert_int_equal(rdr_sim_insert(f->s, CARD("uid-only.card")), RDR_OK);
-	expect_present(f->q);
-	expect_event(f->q, RDR_EV_CARD_UNREADABLE);
-	assert_int_equal(rdr_sim_insert(f->s, CARD("bad-syntax.card")), RDR_ERR_STATE);
-	assert_true(rdr_sim_card_present(f->s));
-	expect_empty(f->q);
-}
-
 /* An identity event numbered N: a made-up NIK and name that tell it apart. */
 static rdr_event identity_event(int n)
 {
@@ -555,11 +277,74 @@ static void test_evq_identity_overflow(void **state)
 	assert_null(q);
 }
 
+static void notified(void *ctx) { (*(int *)ctx)++; }
+
+static void test_evq_notify(void **state)
+{
+	(void)state;
+	rdr_evq *q = NULL;
+	assert_int_equal(rdr_evq_new(&q, 2), RDR_OK);
+	int calls = 0;
+	rdr_evq_set_notify(q, notified, &calls);
+	rdr_evq_push(q, ev(RDR_EV_ATTACHED, 0));
+	rdr_evq_push(q, ev(RDR_EV_CARD_PRESENT, 0));
+	rdr_evq_push(q, ev(RDR_EV_CARD_REMOVED, 0)); /* drops one: still a wake-up */
+	assert_int_equal(calls, 3);
+	assert_int_equal(rdr_evq_pushed(q), 3);
+	rdr_evq_set_notify(q, NULL, NULL);
+	rdr_evq_push(q, ev(RDR_EV_DETACHED, 0));
+	assert_int_equal(calls, 3);
+	assert_int_equal(rdr_evq_pushed(q), 4);
+	rdr_evq_free(&q);
+}
+
+static void *push_later(void *arg)
+{
+	struct timespec ts = {0, 50 * 1000000L};
+	nanosleep(&ts, NULL);
+	rdr_evq_push(arg, ev(RDR_EV_CARD_PRESENT, 0));
+	return NULL;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* rdr_evq_wait returns when another thread pushes, well before its
+ * timeout; with nothing pushed it times out; with events pushed already it
+ * returns at once. */
+static void test_evq_wait(void **state)
+{
+	(void)state;
+	rdr_evq *q = NULL;
+	assert_int_equal(rdr_evq_new(&q, 4), RDR_OK);
+	int64_t t0 = now_ms();
+	assert_false(rdr_evq_wait(q, 0, 100));
+	assert_true(now_ms() - t0 >= 95);
+
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, push_later, q), 0);
+	t0 = now_ms();
+	assert_true(rdr_evq_wait(q, 0, 5000));
+	assert_true(now_ms() - t0 < 2500); /* woken, not timed out */
+	pthread_join(th, NULL);
+
+	t0 = now_ms();
+	assert_true(rdr_evq_wait(q, 0, 5000)); /* 1 > 0 already */
+	assert_false(rdr_evq_wait(q, 1, 0));
+	assert_true(now_ms() - t0 < 1000);
+	rdr_evq_free(&q);
+}
+
 static void test_err_names(void **state)
 {
 	(void)state;
-	const rdr_err all[] = {RDR_OK,	       RDR_ERR_NOMEM, RDR_ERR_IO,
-			       RDR_ERR_TOOBIG, RDR_ERR_STATE, RDR_ERR_IMAGE};
+	const rdr_err all[] = {RDR_OK,		    RDR_ERR_NOMEM,    RDR_ERR_IO,
+			       RDR_ERR_TIMEOUT,	    RDR_ERR_CARD_GONE, RDR_ERR_UNPLUGGED,
+			       RDR_ERR_UNSUPPORTED, RDR_ERR_PROTOCOL, RDR_ERR_CARD_MUTE};
 	size_t n = sizeof all / sizeof all[0];
 	for (size_t i = 0; i < n; i++) {
 		const char *a = rdr_err_name(all[i]);
@@ -569,9 +354,11 @@ static void test_err_names(void **state)
 			assert_string_not_equal(a, rdr_err_name(all[j]));
 	}
 	assert_non_null(rdr_err_name((rdr_err)-99));
+	for (int w = RDR_WHY_NONE; w <= RDR_WHY_CARD_ERROR; w++)
+		for (int v = RDR_WHY_NONE; v < w; v++)
+			assert_string_not_equal(rdr_why_name((rdr_why)w), rdr_why_name((rdr_why)v));
+	assert_non_null(rdr_why_name((rdr_why)99));
 }
-
-#define SIM(t) cmocka_unit_test_setup_teardown(t, sim_setup, sim_teardown)
 
 int main(void)
 {
@@ -582,16 +369,8 @@ int main(void)
 		cmocka_unit_test(test_evq_threads_nothing_lost),
 		cmocka_unit_test(test_evq_threads_small_queue_counts_drops),
 		cmocka_unit_test(test_evq_identity_overflow),
-		cmocka_unit_test(test_sim_posts_attached),
-		SIM(test_sim_insert_missing_file),
-		SIM(test_sim_insert_unreadable),
-		SIM(test_sim_insert_too_big),
-		SIM(test_sim_insert_max_size),
-		SIM(test_sim_insert_remove),
-		SIM(test_sim_insert_identity),
-		SIM(test_sim_insert_uid_only),
-		SIM(test_sim_insert_bad_image),
-		SIM(test_sim_bad_image_keeps_card),
+		cmocka_unit_test(test_evq_notify),
+		cmocka_unit_test(test_evq_wait),
 		cmocka_unit_test(test_err_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
