@@ -93,7 +93,7 @@ void scr_identify_reader_event(app *a, const rdr_event *ev)
 			session_touch(&a->sess, app_now(a));
 			if (here) {
 				s->card_state = IDCARD_READING;
-				s->card_progress = 0;
+				s->card_progress = 5; /* the card is seen: a start */
 			}
 		}
 		break;
@@ -223,7 +223,7 @@ void scr_identify_draw(app *a, ui_rect r)
 		left.y += ui_label(u, "identify.tap", ui_col_rest(&left), UI_FONT_SUBTITLE,
 				   th->color.text, UI_ALIGN_CENTER);
 		left.y += th->gap;
-		reader_art(a, ui_col_take(&left, 380));
+		reader_art(a, ui_col_take(&left, th->landscape ? 300 : 380)); /* whole, above the fold */
 		reader_notes(a, &sf, th->landscape ? &right : &left);
 		if (!th->landscape) {
 			left.y += ui_label(u, "identify.or", ui_col_rest(&left), UI_FONT_STRONG,

@@ -27,6 +27,7 @@ typedef struct run {
 	const char *path;
 	const char *shots;
 	char dir[512]; /* the script's directory, for relative card paths */
+	unsigned long read_ends; /* reads ended before the last card went in (card wait) */
 	int line;
 	int steps;
 	char ticket[TICKET_TEXT_MAX]; /* "remember ticket": read off the screen */
@@ -492,29 +493,37 @@ static bool reader_settle(run *r, unsigned long (*count)(const app *a), unsigned
 }
 
 static unsigned long removals(const app *a) { return seen(a, RDR_EV_CARD_REMOVED); }
+static unsigned long arrivals(const app *a) { return seen(a, RDR_EV_CARD_PRESENT); }
 static unsigned long attaches(const app *a) { return seen(a, RDR_EV_ATTACHED); }
 static unsigned long detaches(const app *a) { return seen(a, RDR_EV_DETACHED); }
 
-/* card insert FILE | card remove | card fault NAME [COUNT] */
+/* card insert FILE | card place FILE | card wait | card remove |
+ * card fault NAME [COUNT] */
 static int cmd_card(run *r, int argc, char **argv)
 {
 	ccidsim *sim = r->a->sim;
 	if (!sim)
 		return fail(r, "expected the simulated reader (reader type = sim), saw another");
-	if (argc == 3 && strcmp(argv[1], "insert") == 0) {
+	bool place = argc == 3 && strcmp(argv[1], "place") == 0;
+	if (argc == 3 && (place || strcmp(argv[1], "insert") == 0)) {
 		char path[1024];
 		if (argv[2][0] == '/')
 			snprintf(path, sizeof path, "%s", argv[2]);
 		else
 			snprintf(path, sizeof path, "%s/%s", r->dir, argv[2]);
-		unsigned long since = read_ends(r->a);
+		unsigned long ends = read_ends(r->a), present = arrivals(r->a);
+		r->read_ends = ends;
 		ccidsim_err e = ccidsim_insert(sim, path);
 		if (e != CCIDSIM_OK)
 			return fail(r, "expected card %s to go in, saw: %s", argv[2],
 				    ccidsim_err_name(e));
-		if (!reader_settle(r, read_ends, since))
-			return fail(r, "expected the reader to read card %s within %d ms, saw nothing",
-				    argv[2], READER_WAIT_MS);
+		if (place ? !reader_settle(r, arrivals, present) : !reader_settle(r, read_ends, ends))
+			return fail(r, "expected the reader to %s card %s within %d ms, saw nothing",
+				    place ? "see" : "read", argv[2], READER_WAIT_MS);
+	} else if (argc == 2 && strcmp(argv[1], "wait") == 0) {
+		if (!reader_settle(r, read_ends, r->read_ends))
+			return fail(r, "expected the reader to finish reading within %d ms, saw nothing",
+				    READER_WAIT_MS);
 	} else if (argc == 2 && strcmp(argv[1], "remove") == 0) {
 		unsigned long since = removals(r->a);
 		bool present = ccidsim_card_present(sim);
@@ -533,7 +542,8 @@ static int cmd_card(run *r, int argc, char **argv)
 		ccidsim_fault_arm(sim, f, (unsigned)n);
 		return 0;
 	} else {
-		return fail(r, "expected card insert FILE, card remove or card fault NAME, saw \"%s\"",
+		return fail(r, "expected card insert|place FILE, card wait, card remove or card fault "
+			       "NAME, saw \"%s\"",
 			    argc > 1 ? argv[1] : "");
 	}
 	app_advance(r->a, TAP_MS);

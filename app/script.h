@@ -21,6 +21,9 @@
  *   card insert FILE       place a card image (tests/cards/) on the simulated
  *                          reader and wait, in real time, until the reader
  *                          thread has read it (or failed to)
+ *   card place FILE        the same, waiting only until the reader saw the
+ *                          card (a screenshot of the reading in progress)
+ *   card wait              wait until the read of the last card ended
  *   card remove            take it away and wait until the reader saw it go
  *   card fault NAME [N]    arm a simulator fault for the next N occasions
  *                          (ccidsim.h: timeout, short-read, wrong-seq,

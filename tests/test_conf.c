@@ -74,9 +74,7 @@ static const char BASE[] =
 	/* 38 */ "level = debug\n"
 	/* 39 */ "[storage]\n"
 	/* 40 */ "database = var/kiosk-test.db\n"
-	/* 41 */ "retention_days = 45\n"
-	/* 42 */ "[reader]\n"
-	/* 43 */ "timeout_ms = 1500\n";
+	/* 41 */ "retention_days = 45\n";
 
 enum { REQUIRED_KEYS = 27 };
 
@@ -275,6 +273,7 @@ static void test_base_valid(void **state)
 	assert_int_equal(r.c.session.idle_warning_s, 15);
 	assert_int_equal(r.c.reader.type, CONF_READER_USB);
 	assert_int_equal(r.c.reader.n_allow, 2);
+	assert_int_equal(r.c.reader.timeout_ms, 3000); /* the default */
 	assert_int_equal(r.c.reader.allow[0].vid, 0x072f);
 	assert_int_equal(r.c.reader.allow[0].pid, 0x2200);
 	assert_int_equal(r.c.reader.allow[1].vid, 0x04e6);
@@ -592,6 +591,15 @@ static void test_storage(void **state)
 	       "{F}:41: storage.retention_days: must be a whole number of days between 1 and 365, "
 	       "got \"30 days\"\n");
 	check1("retention_days = 45", "retention_days = 365", 0, "");
+	/* The reader's deadline: milliseconds, 500..10000. */
+	check1("allow = 072f:2200, 04E6:5116", "timeout_ms = 500", 0, "");
+	check1("allow = 072f:2200, 04E6:5116", "timeout_ms = 10000", 0, "");
+	check1("allow = 072f:2200, 04E6:5116", "timeout_ms = 499", 1,
+	       "{F}:17: reader.timeout_ms: must be a whole number of milliseconds between 500 and "
+	       "10000, got \"499\"\n");
+	check1("allow = 072f:2200, 04E6:5116", "timeout_ms = 3s", 1,
+	       "{F}:17: reader.timeout_ms: must be a whole number of milliseconds between 500 and "
+	       "10000, got \"3s\"\n");
 }
 
 /* A holiday table that does not parse is reported with its own file and line. */
@@ -830,7 +838,7 @@ static void test_print_keys(void **state)
 		lines++;
 	for (p = out; (p = strstr(p, " required ")) != NULL; p++)
 		required++;
-	assert_int_equal(lines, REQUIRED_KEYS + 4); /* window, allow, level, retention_days */
+	assert_int_equal(lines, REQUIRED_KEYS + 5); /* window, allow, timeout_ms, level, retention_days */
 	assert_int_equal(required, REQUIRED_KEYS);
 	assert_non_null(strstr(out, "session.idle_timeout"));
 	free(out);
