@@ -1,7 +1,7 @@
 /*
  * ktpprof: the constants of the KTP-el reading profile (docs/card-profile.md),
  * shared by the reader's card layer (ktpcard.c) and the simulated card and
- * SAM (ccidsim.c), so both speak the documented bytes. Change them only
+ * SAM (ccidsim_card.c), so both speak the documented bytes. Change them only
  * with the document.
  */
 #ifndef KIOSK_KTPPROF_H

@@ -261,7 +261,7 @@ static uint16_t apdu_lit(fx *f, uint8_t slot, const uint8_t *in, size_t n)
 	return sw;
 }
 
-/* The toy cryptogram documented in ccidsim.c: byte i of M = UID || rc
+/* The toy cryptogram documented in ccidsim_card.c: byte i of M = UID || rc
  * (n bytes) is M[i mod n] ^ (0x5A + 7 i). */
 static void toy(const uint8_t *uid, size_t uid_len, const uint8_t *rc, uint8_t out[16])
 {

@@ -10,6 +10,13 @@
  * while the session runs (the control: the test can fail) and must not find
  * them after the idle timeout has ended the session. The needles are kept
  * XOR-masked so the test's own copy cannot match.
+ *
+ * The same for a KTP-el read through the whole reader stack (the reader
+ * thread, CCID, T=1, the SAM profile, the event queue) from the simulated
+ * reader: the card's NIK and name are in memory while the session runs and
+ * the card lies on the reader, and nowhere once the card is taken away and
+ * the session has ended. The card image is written with write(2) from a
+ * buffer that is wiped, so no stdio buffer of the test holds it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -166,10 +173,85 @@ static void test_nothing_typed_survives_the_session(void **state)
 	rmdir(dir);
 }
 
+/* A made-up card image at PATH, assembled from parts and wiped after. */
+static void write_card(const char *path)
+{
+	char text[512];
+	int n = snprintf(text, sizeof text,
+			 "uid = 04D1E2F3A4B5C6\nnik = %s%s\nname = %s%s\nbirth_date = 1988-05-25\n"
+			 "sex = P\ncity = KOTA PEKALONGAN\nprovince = JAWA TENGAH\n",
+			 "33750165", "05880003", "KARTINAH W", "ULANSARI");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, (size_t)n), n);
+	close(fd);
+	explicit_bzero(text, sizeof text);
+}
+
+static void test_nothing_read_from_a_card_survives_the_session(void **state)
+{
+	(void)state;
+	log_set_level(LOG_WARN);
+	static conf cfg;
+	assert_int_equal(conf_load(&cfg, KIOSK_SOURCE_DIR "/kiosk.conf", stderr), 0);
+	assert_int_equal(cfg.reader.type, CONF_READER_SIM);
+	char dir[] = "/tmp/kiosk-wipe-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char card[64], db[64], reading[64], waiting[64];
+	snprintf(card, sizeof card, "%s/made-up.card", dir);
+	snprintf(db, sizeof db, "%s/k.db", dir);
+	snprintf(reading, sizeof reading, "%s/reading.scn", dir);
+	snprintf(waiting, sizeof waiting, "%s/waiting.scn", dir);
+	write_card(card);
+	app_opts opts = {.headless = true, .db_path = db};
+	app *a = NULL;
+	assert_int_equal(app_open(&a, &cfg, &opts), 0);
+	write_script(reading, "tap \"Sentuh layar untuk mulai\"\n"
+			      "tap \"Ajukan perubahan data\"\n"
+			      "tap \"Saya setuju\"\n"
+			      "card insert made-up.card\n"
+			      "expect screen current\n");
+	write_script(waiting, "card remove\n"
+			      "wait 115s\n"
+			      "expect screen welcome\n");
+	needle nik = make_needle("33750165", "05880003");
+	needle name = make_needle("KARTINAH W", "ULANSARI");
+	char where[512];
+
+	assert_int_equal(script_run(a, reading, NULL), 0);
+	assert_true(scan_memory(&nik, where, sizeof where) > 0); /* control */
+	assert_true(scan_memory(&name, where, sizeof where) > 0);
+
+	assert_int_equal(script_run(a, waiting, NULL), 0);
+	int left = scan_memory(&nik, where, sizeof where);
+	if (left)
+		fprintf(stderr, "the card's NIK is still in memory (%d places), first in %s", left,
+			where);
+	assert_int_equal(left, 0);
+	left = scan_memory(&name, where, sizeof where);
+	if (left)
+		fprintf(stderr, "the card's name is still in memory (%d places), first in %s", left,
+			where);
+	assert_int_equal(left, 0);
+
+	app_close(&a);
+	unlink(card);
+	unlink(reading);
+	unlink(waiting);
+	unlink(db);
+	char side[96];
+	snprintf(side, sizeof side, "%s-wal", db);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", db);
+	unlink(side);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nothing_typed_survives_the_session),
+		cmocka_unit_test(test_nothing_read_from_a_card_survives_the_session),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
