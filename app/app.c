@@ -344,8 +344,13 @@ void app_goto(app *a, screen_id s)
 		log_info("app", "session started");
 	}
 	ui_unfocus(a->ui);
-	if (s == SCREEN_IDENTIFY && a->screen != s)
-		a->scr.identify_anim = 0; /* the animation again, and a fresh read */
+	if (s == SCREEN_IDENTIFY && a->screen != s) {
+		a->scr.identify_anim = 0; /* the animation again */
+		/* A card already lying on the reader was read before the
+		 * consent and its data dropped: read it again now. */
+		if (a->reader)
+			reader_request_read(a->reader);
+	}
 	a->screen = s;
 	ui_request_frame(a->ui);
 }

@@ -196,10 +196,6 @@ void scr_identify_draw(app *a, ui_rect r)
 	const theme *th = &a->th;
 	journey *j = &a->sess.j;
 	step_frame sf;
-	/* A card already lying on the reader was read before the consent and
-	 * its data dropped: read it again now. */
-	if (a->scr.identify_anim == 0 && a->reader)
-		reader_request_read(a->reader);
 	ui_col col = step_begin(&sf, a, r, J_IDENTIFY, "identify.title", NULL);
 
 	if (j->r.id_source != REQ_ID_NONE) {

@@ -27,7 +27,7 @@ typedef struct run {
 	const char *path;
 	const char *shots;
 	char dir[512]; /* the script's directory, for relative card paths */
-	unsigned long read_ends; /* reads ended before the last card went in (card wait) */
+	unsigned long read_ends; /* reads ended that card wait has accounted for */
 	int line;
 	int steps;
 	char ticket[TICKET_TEXT_MAX]; /* "remember ticket": read off the screen */
@@ -512,7 +512,7 @@ static int cmd_card(run *r, int argc, char **argv)
 		else
 			snprintf(path, sizeof path, "%s/%s", r->dir, argv[2]);
 		unsigned long ends = read_ends(r->a), present = arrivals(r->a);
-		r->read_ends = ends;
+		r->read_ends = ends; /* card wait: the read of this card */
 		ccidsim_err e = ccidsim_insert(sim, path);
 		if (e != CCIDSIM_OK)
 			return fail(r, "expected card %s to go in, saw: %s", argv[2],
@@ -520,10 +520,13 @@ static int cmd_card(run *r, int argc, char **argv)
 		if (place ? !reader_settle(r, arrivals, present) : !reader_settle(r, read_ends, ends))
 			return fail(r, "expected the reader to %s card %s within %d ms, saw nothing",
 				    place ? "see" : "read", argv[2], READER_WAIT_MS);
+		if (!place)
+			r->read_ends = read_ends(r->a);
 	} else if (argc == 2 && strcmp(argv[1], "wait") == 0) {
 		if (!reader_settle(r, read_ends, r->read_ends))
 			return fail(r, "expected the reader to finish reading within %d ms, saw nothing",
 				    READER_WAIT_MS);
+		r->read_ends = read_ends(r->a);
 	} else if (argc == 2 && strcmp(argv[1], "remove") == 0) {
 		unsigned long since = removals(r->a);
 		bool present = ccidsim_card_present(sim);

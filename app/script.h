@@ -23,7 +23,8 @@
  *                          thread has read it (or failed to)
  *   card place FILE        the same, waiting only until the reader saw the
  *                          card (a screenshot of the reading in progress)
- *   card wait              wait until the read of the last card ended
+ *   card wait              wait until the next read ends: of the card placed,
+ *                          or the read again of a card left on the reader
  *   card remove            take it away and wait until the reader saw it go
  *   card fault NAME [N]    arm a simulator fault for the next N occasions
  *                          (ccidsim.h: timeout, short-read, wrong-seq,

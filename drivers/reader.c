@@ -20,8 +20,8 @@
 #include "reader.h"
 
 enum {
-	SLICE_MS = 200,           /* the longest wait before the stop flag is looked at */
-	FALLBACK_POLL_MS = 1000,  /* GetSlotStatus beside the interrupt endpoint */
+	SLICE_MS = 500,           /* the longest wait before the stop flag is looked at */
+	FALLBACK_POLL_MS = 2000,  /* GetSlotStatus beside the interrupt endpoint */
 	REFUSED_RETRY_MS = 10000, /* a refused reader is looked at again this often */
 };
 

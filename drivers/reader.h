@@ -67,8 +67,11 @@ rdr_err reader_start(reader **out, xport x, rdr_evq *q, const reader_opts *opts)
 
 /*
  * Ask the thread to stop and join it; frees; *R NULL. R or *R may be NULL.
- * Returns within about the longest single operation (opts.timeout_ms) in
- * the worst case, and at once when the thread is waiting.
+ * Returns within half a second when the thread is waiting for a card or a
+ * reader (it waits in slices of that length, as neither libusb's
+ * synchronous transfers nor the simulator's can be cancelled from another
+ * thread), and within the longest single operation (opts.timeout_ms) in
+ * the worst case.
  */
 void reader_stop(reader **r);
 

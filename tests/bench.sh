@@ -276,7 +276,7 @@ echo "== 7. KTP-el identity read, simulated reader (tests/bench_reader)"
 read_p99=NA
 if "$BUILD/tests/bench_reader" >"$tmp/reader" 2>"$tmp/reader.err"; then
 	cat "$tmp/reader"
-	read_p99=$(sed -n 's/.* p99= *\([0-9]*\) us.*/\1/p' "$tmp/reader" | sort -n | tail -1 |
+	read_p99=$(grep target "$tmp/reader" | sed -n 's/.* p99= *\([0-9]*\) us.*/\1/p' | sort -n | tail -1 |
 		awk '{ printf "%.2f", $1 / 1000 }')
 else
 	fail "bench_reader failed:"

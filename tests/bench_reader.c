@@ -7,6 +7,11 @@
  * is not protocol work. Every exchange level the driver supports is timed,
  * so a slow path shows. A failed read fails the benchmark (exit 1).
  *
+ * For scale, the same read end to end as the citizen meets it: from the
+ * card going onto the reader (ccidsim_insert, which also parses the image
+ * file) to the IDENTITY event in the UI's queue, through the reader thread
+ * and its interrupt-endpoint wait; 200 cards.
+ *
  *   bench_reader [SAMPLES]      (default 2000 per level, after 100 warm-up)
  */
 #include <stdio.h>
@@ -17,6 +22,7 @@
 #include "card.h"
 #include "ccidsim.h"
 #include "ktpcard.h"
+#include "reader.h"
 
 enum { WARMUP = 100, TIMEOUT_MS = 3000, TARGET_P99_US = 10000 };
 
@@ -91,6 +97,64 @@ out:
 	return status;
 }
 
+/* Card on the reader -> IDENTITY in the queue, through the reader thread. */
+static int bench_thread(int n, const char *card_path)
+{
+	ccidsim *sim = NULL;
+	rdr_evq *q = NULL;
+	reader *r = NULL;
+	long *t = calloc((size_t)n, sizeof *t);
+	int status = 1;
+	if (!t || ccidsim_new(&sim, NULL) != CCIDSIM_OK || rdr_evq_new(&q, 64) != RDR_OK ||
+	    reader_start(&r, ccidsim_xport(sim), q, NULL) != RDR_OK)
+		goto out;
+	for (int i = 0; i < n; i++) {
+		long t0 = now_us();
+		if (ccidsim_insert(sim, card_path) != CCIDSIM_OK)
+			goto out;
+		bool got = false;
+		while (!got) {
+			unsigned long seen = rdr_evq_pushed(q);
+			rdr_event e;
+			while (rdr_evq_pop(q, &e)) {
+				if (e.type == RDR_EV_ERROR || e.type == RDR_EV_CARD_UNREADABLE) {
+					fprintf(stderr, "bench_reader: thread: read %d failed\n", i);
+					rdr_event_wipe(&e);
+					goto out;
+				}
+				got |= e.type == RDR_EV_IDENTITY;
+				rdr_event_wipe(&e);
+			}
+			if (!got && !rdr_evq_wait(q, seen, TIMEOUT_MS)) {
+				fprintf(stderr, "bench_reader: thread: no identity within %d ms\n", TIMEOUT_MS);
+				goto out;
+			}
+		}
+		t[i] = now_us() - t0;
+		ccidsim_remove(sim);
+		rdr_event e;
+		for (bool gone = false; !gone;) { /* the removal, before the next card */
+			unsigned long seen = rdr_evq_pushed(q);
+			while (rdr_evq_pop(q, &e)) {
+				gone |= e.type == RDR_EV_CARD_REMOVED;
+				rdr_event_wipe(&e);
+			}
+			if (!gone && !rdr_evq_wait(q, seen, TIMEOUT_MS))
+				goto out;
+		}
+	}
+	qsort(t, (size_t)n, sizeof *t, cmp_long);
+	printf("%-28s p50=%6ld us  p99=%6ld us  max=%6ld us  (for scale)\n",
+	       "end to end, reader thread", t[n / 2], t[(n * 99 + 99) / 100 - 1], t[n - 1]);
+	status = 0;
+out:
+	reader_stop(&r);
+	ccidsim_free(&sim);
+	rdr_evq_free(&q);
+	free(t);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 2000;
@@ -119,5 +183,6 @@ int main(int argc, char **argv)
 		so.sam_protocols = levels[i].sam;
 		status |= bench_level(levels[i].name, &so, n, card_path);
 	}
+	status |= bench_thread(200, card_path);
 	return status;
 }
