@@ -93,9 +93,11 @@ rdr_err rdr_evq_new(rdr_evq **out, size_t cap);
 /* Wipes the events still queued and frees; sets *Q to NULL. Q or *Q may be
  * NULL. */
 void rdr_evq_free(rdr_evq **q);
-/* Copy EV in. Never blocks. Returns false when the oldest event had to be
- * dropped (and wiped) to make room. The caller still owns, and wipes, EV. */
-bool rdr_evq_push(rdr_evq *q, rdr_event ev);
+/* Copy *EV in. Never blocks. Returns false when the oldest event had to be
+ * dropped (and wiped) to make room. The caller still owns, and wipes, *EV.
+ * (By pointer: a struct passed by value leaves copies on the stack that the
+ * callee cannot wipe, e.g. the caller's argument area under ASan.) */
+bool rdr_evq_push(rdr_evq *q, const rdr_event *ev);
 /* Copy the oldest event to *OUT and wipe its slot. Never blocks. Returns
  * false, with *OUT untouched, when the queue is empty. *OUT is the caller's
  * to wipe (rdr_event_wipe). */

@@ -73,7 +73,7 @@ static bool stopping(reader *r)
 
 static void post(reader *r, rdr_event_type type, rdr_err err)
 {
-	rdr_evq_push(r->q, (rdr_event){.type = type, .error = err});
+	rdr_evq_push(r->q, &(rdr_event){.type = type, .error = err});
 }
 
 static rdr_err map_apdu(apdu_err e)
@@ -131,7 +131,7 @@ static void progress(void *user, int pct)
 	if (pct < r->last_progress + 10 && pct != 100)
 		return; /* the queue is not a progress bar: steps of 10 */
 	r->last_progress = pct;
-	rdr_evq_push(r->q, (rdr_event){.type = RDR_EV_READING, .progress = pct});
+	rdr_evq_push(r->q, &(rdr_event){.type = RDR_EV_READING, .progress = pct});
 }
 
 /*
@@ -179,7 +179,7 @@ static apdu_err read_card(reader *r, ccid *c, bool has_sam)
 				    xport_deadline_in(r->o.timeout_ms));
 	e = APDU_OK;
 	if (res == KTPCARD_OK) {
-		rdr_evq_push(r->q, ev);
+		rdr_evq_push(r->q, &ev);
 		pthread_mutex_lock(&r->lock);
 		r->st.reads_ok++;
 		r->st.last_error = "";
@@ -190,7 +190,7 @@ static apdu_err read_card(reader *r, ccid *c, bool has_sam)
 	} else {
 		rdr_event u = {.type = RDR_EV_CARD_UNREADABLE, .why = map_result(res)};
 		memcpy(u.uid, ev.uid, sizeof u.uid);
-		rdr_evq_push(r->q, u);
+		rdr_evq_push(r->q, &u);
 		rdr_event_wipe(&u);
 		pthread_mutex_lock(&r->lock);
 		r->st.reads_unreadable++;

@@ -51,6 +51,8 @@ static rdr_event ev(rdr_event_type type, int n)
 	return (rdr_event){.type = type, .error = (rdr_err)n};
 }
 
+static bool push(rdr_evq *q, rdr_event e) { return rdr_evq_push(q, &e); }
+
 static bool all_zero(const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -84,13 +86,13 @@ static void test_evq_fifo(void **state)
 	assert_int_equal(rdr_evq_new(&q, 4), RDR_OK);
 	assert_non_null(q);
 	expect_empty(q);
-	assert_true(rdr_evq_push(q, ev(RDR_EV_ATTACHED, 0)));
-	assert_true(rdr_evq_push(q, ev(RDR_EV_CARD_PRESENT, 0)));
-	assert_true(rdr_evq_push(q, ev(RDR_EV_CARD_REMOVED, 0)));
+	assert_true(push(q, ev(RDR_EV_ATTACHED, 0)));
+	assert_true(push(q, ev(RDR_EV_CARD_PRESENT, 0)));
+	assert_true(push(q, ev(RDR_EV_CARD_REMOVED, 0)));
 	expect_event(q, RDR_EV_ATTACHED);
 	/* Interleaved pushes and pops wrap around the ring in order. */
-	assert_true(rdr_evq_push(q, ev(RDR_EV_ERROR, RDR_ERR_IO)));
-	assert_true(rdr_evq_push(q, ev(RDR_EV_DETACHED, 0)));
+	assert_true(push(q, ev(RDR_EV_ERROR, RDR_ERR_IO)));
+	assert_true(push(q, ev(RDR_EV_DETACHED, 0)));
 	expect_event(q, RDR_EV_CARD_PRESENT);
 	expect_event(q, RDR_EV_CARD_REMOVED);
 	rdr_event e;
@@ -111,10 +113,10 @@ static void test_evq_overflow_drops_oldest(void **state)
 	rdr_evq *q = NULL;
 	assert_int_equal(rdr_evq_new(&q, 3), RDR_OK);
 	for (int i = 0; i < 3; i++)
-		assert_true(rdr_evq_push(q, ev(RDR_EV_CARD_PRESENT, i)));
+		assert_true(push(q, ev(RDR_EV_CARD_PRESENT, i)));
 	/* Full: each push drops the oldest and says so. */
-	assert_false(rdr_evq_push(q, ev(RDR_EV_CARD_PRESENT, 3)));
-	assert_false(rdr_evq_push(q, ev(RDR_EV_CARD_REMOVED, 4)));
+	assert_false(push(q, ev(RDR_EV_CARD_PRESENT, 3)));
+	assert_false(push(q, ev(RDR_EV_CARD_REMOVED, 4)));
 	assert_int_equal(rdr_evq_dropped(q), 2);
 	/* The newest three survive, oldest first. */
 	for (int i = 2; i <= 4; i++) {
@@ -148,7 +150,7 @@ static void *produce(void *arg)
 {
 	producer *p = arg;
 	for (int i = 0; i < p->count; i++) {
-		rdr_evq_push(p->q, ev(p->type, i));
+		push(p->q, ev(p->type, i));
 		if (i % 1024 == 0)
 			sched_yield();
 	}
@@ -242,7 +244,7 @@ static void test_evq_identity_overflow(void **state)
 	assert_int_equal(rdr_evq_new(&q, CAP), RDR_OK);
 	for (int i = 0; i < PUSHED; i++) {
 		rdr_event e = identity_event(i);
-		assert_true(rdr_evq_push(q, e) == (i < CAP));
+		assert_true(rdr_evq_push(q, &e) == (i < CAP));
 		rdr_event_wipe(&e);
 	}
 	assert_int_equal(rdr_evq_dropped(q), PUSHED - CAP);
@@ -261,7 +263,7 @@ static void test_evq_identity_overflow(void **state)
 	}
 	expect_empty(q);
 	/* Slots reused after identities carry only what the new event has. */
-	assert_true(rdr_evq_push(q, ev(RDR_EV_CARD_REMOVED, 0)));
+	assert_true(push(q, ev(RDR_EV_CARD_REMOVED, 0)));
 	rdr_event e;
 	assert_true(rdr_evq_pop(q, &e));
 	assert_int_equal(e.type, RDR_EV_CARD_REMOVED);
@@ -270,7 +272,7 @@ static void test_evq_identity_overflow(void **state)
 	/* Freed with identities still queued (they are wiped on free). */
 	for (int i = 0; i < CAP; i++) {
 		rdr_event id = identity_event(i);
-		rdr_evq_push(q, id);
+		rdr_evq_push(q, &id);
 		rdr_event_wipe(&id);
 	}
 	rdr_evq_free(&q);
@@ -286,13 +288,13 @@ static void test_evq_notify(void **state)
 	assert_int_equal(rdr_evq_new(&q, 2), RDR_OK);
 	int calls = 0;
 	rdr_evq_set_notify(q, notified, &calls);
-	rdr_evq_push(q, ev(RDR_EV_ATTACHED, 0));
-	rdr_evq_push(q, ev(RDR_EV_CARD_PRESENT, 0));
-	rdr_evq_push(q, ev(RDR_EV_CARD_REMOVED, 0)); /* drops one: still a wake-up */
+	push(q, ev(RDR_EV_ATTACHED, 0));
+	push(q, ev(RDR_EV_CARD_PRESENT, 0));
+	push(q, ev(RDR_EV_CARD_REMOVED, 0)); /* drops one: still a wake-up */
 	assert_int_equal(calls, 3);
 	assert_int_equal(rdr_evq_pushed(q), 3);
 	rdr_evq_set_notify(q, NULL, NULL);
-	rdr_evq_push(q, ev(RDR_EV_DETACHED, 0));
+	push(q, ev(RDR_EV_DETACHED, 0));
 	assert_int_equal(calls, 3);
 	assert_int_equal(rdr_evq_pushed(q), 4);
 	rdr_evq_free(&q);
@@ -302,7 +304,7 @@ static void *push_later(void *arg)
 {
 	struct timespec ts = {0, 50 * 1000000L};
 	nanosleep(&ts, NULL);
-	rdr_evq_push(arg, ev(RDR_EV_CARD_PRESENT, 0));
+	push(arg, ev(RDR_EV_CARD_PRESENT, 0));
 	return NULL;
 }
 
