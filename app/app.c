@@ -284,11 +284,12 @@ void app_close(app **ap)
 	if (!ap || !*ap)
 		return;
 	app *a = *ap;
+	/* First: the reader thread writes to the queue and wakes the loop. */
+	reader_stop(&a->reader);
 	session_wipe(&a->sess);
 	queue_close(&a->q);
 	ui_free(&a->ui);
 	render_close(&a->rd);
-	reader_stop(&a->reader); /* before what it reads from and writes to */
 	ccidsim_free(&a->sim);
 	usb_free(&a->usb);
 	rdr_evq_free(&a->rdr_q);
