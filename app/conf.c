@@ -443,30 +443,30 @@ static int parse_db_path(struct loader *ld, const struct conf_key *k, const char
 	return 0;
 }
 
-static int parse_retention(struct loader *ld, const struct conf_key *k, const char *v,
-			   char *why, size_t n)
+/* A whole number of UNIT ("days", "milliseconds") from MIN to MAX. */
+static int parse_count(struct loader *ld, const struct conf_key *k, const char *v, long min,
+		       long max, const char *unit, char *why, size_t n)
 {
 	char q[SNIP_MAX + 4];
 	const char *p = v;
 	long x;
-	if (!read_uint(&p, &x) || *p || x < 1 || x > 365)
-		return fail(why, n, "must be a whole number of days between 1 and 365, got \"%s\"",
-			    snip(q, v));
+	if (!read_uint(&p, &x) || *p || x < min || x > max)
+		return fail(why, n, "must be a whole number of %s between %ld and %ld, got \"%s\"",
+			    unit, min, max, snip(q, v));
 	*(int *)field(ld, k) = (int)x;
 	return 0;
+}
+
+static int parse_retention(struct loader *ld, const struct conf_key *k, const char *v,
+			   char *why, size_t n)
+{
+	return parse_count(ld, k, v, 1, 365, "days", why, n);
 }
 
 static int parse_reader_timeout(struct loader *ld, const struct conf_key *k, const char *v,
 				char *why, size_t n)
 {
-	char q[SNIP_MAX + 4];
-	const char *p = v;
-	long x;
-	if (!read_uint(&p, &x) || *p || x < 500 || x > 10000)
-		return fail(why, n, "must be a whole number of milliseconds between 500 and 10000, "
-			    "got \"%s\"", snip(q, v));
-	*(int *)field(ld, k) = (int)x;
-	return 0;
+	return parse_count(ld, k, v, 500, 10000, "milliseconds", why, n);
 }
 
 static int parse_kiosk_id(struct loader *ld, const struct conf_key *k, const char *v,

@@ -31,9 +31,7 @@ static void list_usb(usb *u, FILE *out)
 			fprintf(out, "  no usable CCID class descriptor\n");
 			continue;
 		}
-		fprintf(out, "  slots %u, exchange level %s, protocols%s%s, max message %lu\n",
-			d.max_slot_index + 1u, ccid_level_name(d.level), d.protocols & 1 ? " T=0" : "",
-			d.protocols & 2 ? " T=1" : "", (unsigned long)d.max_msg_len);
+		reader_print_desc(out, &d);
 		if (e == CCID_ERR_UNSUPPORTED)
 			fprintf(out, "  unsupported: %s\n", why);
 	}

@@ -1,15 +1,16 @@
 /*
  * ktp: the identity read from a KTP-el (the Indonesian electronic identity
- * card), and the parser of the simulated reader's card image files.
+ * card), its record on the chip, and the simulator's card image files.
  *
  * A KTP-el is a contactless card whose UID any reader can read, but whose
  * demographic data (NIK, name, birth, address...) is readable only through a
  * SAM issued by the civil-registry directorate. The reader driver fills a
  * ktp_identity and hands it to the UI thread in an rdr_event (rdr.h); the
- * citizen journey uses it to prefill the form. The simulator (rdr_sim) takes
- * the same data from a card image, a small text file described at
- * ktp_parse_image; the real reader (CCID/APDU, a later issue) will fill the
- * same struct from the chip. A ktp_identity holds personal data: wipe it
+ * citizen journey uses it to prefill the form. The card layer (ktpcard.h)
+ * reads the record from the chip and parses it with ktp_parse_record; the
+ * simulated reader (ccidsim.h) builds that record with ktp_encode_record
+ * from a card image, a small text file described at ktp_parse_image, with
+ * the same field checks. A ktp_identity holds personal data: wipe it
  * with ktp_identity_wipe as soon as it is not needed, and never log any of
  * its fields. Depends on the service rules (rules/nik.h) for the NIK check.
  */

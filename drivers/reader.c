@@ -414,7 +414,7 @@ void reader_get_status(reader *r, reader_status *out)
 
 /* ---- the reader check ------------------------------------------------------ */
 
-static void print_desc(FILE *out, const ccid_desc *d)
+void reader_print_desc(FILE *out, const ccid_desc *d)
 {
 	fprintf(out, "  CCID %x.%02x, slots %u, exchange level: %s\n", d->bcd_ccid >> 8,
 		d->bcd_ccid & 0xFF, d->max_slot_index + 1u, ccid_level_name(d->level));
@@ -444,7 +444,7 @@ int reader_probe(xport x, const reader_opts *opts, int wait_ms, FILE *out)
 	ccid_desc d;
 	ccid_err ce = ccid_desc_parse(info.ccid_desc, info.ccid_desc_len, &d, &why);
 	if (ce == CCID_OK || ce == CCID_ERR_UNSUPPORTED)
-		print_desc(out, &d);
+		reader_print_desc(out, &d);
 	ce = ccid_open(&c, x, &info, &why);
 	if (ce != CCID_OK) {
 		fprintf(out, "unsupported reader: %s\n", why ? why : ccid_err_name(ce));

@@ -97,4 +97,9 @@ void reader_get_status(reader *r, reader_status *out);
  */
 int reader_probe(xport x, const reader_opts *opts, int wait_ms, FILE *out);
 
+/* The descriptor facts a technician needs (version, slots, exchange level,
+ * protocols, message size, IFSD, dwFeatures, clock, data rate), indented
+ * lines to OUT. reader_probe and the USB listing print them. */
+void reader_print_desc(FILE *out, const ccid_desc *d);
+
 #endif
