@@ -14,6 +14,7 @@
 #include "app.h"
 #include "log.h"
 #include "png.h"
+#include "uplink.h"
 
 enum {
 	MAX_FRAMES_PER_PUMP = 8, /* a frame may request another; bounded */
@@ -134,9 +135,8 @@ static int open_store(app *a)
 	return 0;
 }
 
-/* The reader thread's wake-up call: on its thread, so only thread-safe
- * calls (SDL_PushEvent, write). */
-static void reader_notify(void *ctx)
+/* On another thread: only thread-safe calls (SDL_PushEvent, write). */
+void app_wake(void *ctx)
 {
 	app *a = ctx;
 	if (a->native_wait) {
@@ -157,7 +157,7 @@ static int open_reader(app *a)
 		log_error("app", "out of memory");
 		return -1;
 	}
-	rdr_evq_set_notify(a->rdr_q, reader_notify, a);
+	rdr_evq_set_notify(a->rdr_q, app_wake, a);
 	xport x;
 	if (a->cfg->reader.type == CONF_READER_SIM) {
 		if (ccidsim_new(&a->sim, NULL) != CCIDSIM_OK) {
@@ -259,6 +259,7 @@ int app_open(app **out, const conf *cfg, const app_opts *opts)
 	}
 	if (open_calendar(a) != 0 || open_store(a) != 0 || open_reader(a) != 0)
 		goto fail;
+	uplink_open(a);
 
 	a->screen = SCREEN_WELCOME;
 	if (opts->start_screen) {
@@ -284,8 +285,9 @@ void app_close(app **ap)
 	if (!ap || !*ap)
 		return;
 	app *a = *ap;
-	/* First: the reader thread writes to the queue and wakes the loop. */
+	/* First: the reader and sync threads write to the queue and wake the loop. */
 	reader_stop(&a->reader);
+	uplink_close(a);
 	session_wipe(&a->sess);
 	queue_close(&a->q);
 	ui_free(&a->ui);
@@ -541,6 +543,8 @@ void app_pump(app *a)
 		reader_event(a, &rev);
 		rdr_event_wipe(&rev);
 	}
+	if (uplink_poll(a))
+		run_frames(a);
 	if (a->frames_run == 0 || app_now(a) >= next_wake(a))
 		run_frames(a);
 	/* Headless runs render only for screenshots: tests stay fast. */

@@ -23,6 +23,7 @@
 #include "cat.h"
 #include "conf.h"
 #include "queue.h"
+#include "engine.h"
 #include "ccidsim.h"
 #include "rdr.h"
 #include "reader.h"
@@ -38,6 +39,8 @@ typedef struct app_opts {
 	const char *start_screen;  /* NULL = welcome */
 	bool exit_after_first_frame; /* benchmarks: present once, print the time, exit */
 	const char *db_path;       /* NULL = the configuration's storage.database */
+	const char *central_url;   /* NULL = [central] url; also syncs headless runs */
+	bool no_sync;              /* never start the sync engine */
 } app_opts;
 
 /* What the card reader did on the identify step. */
@@ -81,6 +84,8 @@ typedef struct app {
 	/* Reader events handled, by type: the scenario runner waits on them. */
 	unsigned long reader_seen[RDR_EV_TYPES];
 	queue *q;  /* the request store (sync/queue.h) */
+	sync_engine *sync;   /* NULL when not syncing (uplink.h) */
+	sync_status sync_st; /* its status as of the last pump */
 	cal cal;   /* service hours and holidays: deadlines and targets */
 
 	bool native_wait; /* the video driver can sleep until input arrives */
@@ -114,6 +119,10 @@ typedef struct app {
  * (SDL init, window, renderer, fonts, catalogs); *OUT is then NULL.
  */
 int app_open(app **out, const conf *cfg, const app_opts *opts);
+/* Wake the loop from another thread (the reader's, the sync engine's):
+ * CTX is the app. Only thread-safe calls inside. */
+void app_wake(void *ctx);
+
 /* Wipe the session, close everything in reverse order, set *A to NULL. */
 void app_close(app **a);
 

@@ -59,7 +59,8 @@ static conf_parse_fn parse_text, parse_path, parse_kiosk_id, parse_language, par
 	parse_orientation, parse_window, parse_idle_timeout, parse_idle_warning,
 	parse_reader_type, parse_allow, parse_url, parse_day, parse_phones, parse_phone,
 	parse_email, parse_website, parse_handle, parse_log_level, parse_db_path,
-	parse_retention, parse_reader_timeout;
+	parse_retention, parse_reader_timeout,
+	parse_pin, parse_central_timeout, parse_retry_base, parse_retry_cap, parse_poll;
 
 #define FIELD(m) offsetof(conf, m), sizeof(((conf *)0)->m)
 
@@ -99,6 +100,20 @@ static const struct conf_key KEYS[] = {
 	 "deadline of each card reader operation in milliseconds: 500..10000; default 3000"},
 	{"central", "url", true, parse_url, FIELD(central.url),
 	 "base URL of the central service: http:// or https://"},
+	{"central", "secret_file", false, parse_path, FIELD(central.secret_file),
+	 "file holding this kiosk's 64-hex-digit secret; without it nothing is synced"},
+	{"central", "pin", false, parse_pin, FIELD(central.pin),
+	 "pinned public key of the central service: sha256//BASE64[;sha256//BASE64]"},
+	{"central", "ca_file", false, parse_path, FIELD(central.ca_file),
+	 "CA certificates to trust instead of the system's (PEM file)"},
+	{"central", "timeout_ms", false, parse_central_timeout, FIELD(central.timeout_ms),
+	 "deadline of one exchange with the central service: 1000..60000; default 15000"},
+	{"central", "retry_base_ms", false, parse_retry_base, FIELD(central.retry_base_ms),
+	 "first retry delay ceiling in milliseconds: 100..60000; default 1000"},
+	{"central", "retry_cap_ms", false, parse_retry_cap, FIELD(central.retry_cap_ms),
+	 "largest retry delay in milliseconds: 1000..3600000; default 300000"},
+	{"central", "poll_seconds", false, parse_poll, FIELD(central.poll_s),
+	 "how often to ask for changes made centrally: 5..3600; default 30"},
 	{"hours", "monday", true, parse_day, FIELD(hours.day[0]),
 	 "service windows: closed, or HH:MM-HH:MM[,HH:MM-HH:MM...] (WIB)"},
 	{"hours", "tuesday", true, parse_day, FIELD(hours.day[1]), "as monday"},
@@ -467,6 +482,62 @@ static int parse_reader_timeout(struct loader *ld, const struct conf_key *k, con
 				char *why, size_t n)
 {
 	return parse_count(ld, k, v, 500, 10000, "milliseconds", why, n);
+}
+
+static int parse_central_timeout(struct loader *ld, const struct conf_key *k, const char *v,
+				 char *why, size_t n)
+{
+	return parse_count(ld, k, v, 1000, 60000, "milliseconds", why, n);
+}
+
+static int parse_retry_base(struct loader *ld, const struct conf_key *k, const char *v,
+			    char *why, size_t n)
+{
+	return parse_count(ld, k, v, 100, 60000, "milliseconds", why, n);
+}
+
+static int parse_retry_cap(struct loader *ld, const struct conf_key *k, const char *v,
+			   char *why, size_t n)
+{
+	return parse_count(ld, k, v, 1000, 3600000, "milliseconds", why, n);
+}
+
+static int parse_poll(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+		      size_t n)
+{
+	return parse_count(ld, k, v, 5, 3600, "seconds", why, n);
+}
+
+/* libcurl's pinned-key form: one or more "sha256//" + base64 of a SHA-256
+ * (44 characters ending in '='), separated by ';'. */
+static int parse_pin(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+		     size_t n)
+{
+	char q[SNIP_MAX + 4];
+	const char *p = v;
+
+	if (strlen(v) >= k->size)
+		return fail(why, n, "too long, at most %zu characters", k->size - 1);
+	for (;;) {
+		size_t len = 0;
+		if (strncmp(p, "sha256//", 8) != 0)
+			break;
+		p += 8;
+		while (p[len] && (isalnum((unsigned char)p[len]) || p[len] == '+' || p[len] == '/' ||
+				  p[len] == '='))
+			len++;
+		if (len != 44 || p[43] != '=')
+			break;
+		p += len;
+		if (*p == '\0') {
+			strcpy(field(ld, k), v);
+			return 0;
+		}
+		if (*p++ != ';')
+			break;
+	}
+	return fail(why, n, "must be sha256// and the base64 SHA-256 of the public key (44 characters),"
+		    " several separated by ';', got \"%s\"", snip(q, v));
 }
 
 static int parse_kiosk_id(struct loader *ld, const struct conf_key *k, const char *v,
@@ -1210,6 +1281,12 @@ static void finish(struct loader *ld)
 			  "session.idle_warning: must be less than session.idle_timeout "
 			  "(%d seconds), got %d",
 			  c->session.idle_timeout_s, c->session.idle_warning_s);
+	size_t base = (size_t)(find_key("central", "retry_base_ms") - KEYS);
+	size_t cap = (size_t)(find_key("central", "retry_cap_ms") - KEYS);
+	if ((ld->key_ok[cap] || ld->key_ok[base]) && c->central.retry_cap_ms < c->central.retry_base_ms)
+		add_error(ld, ld->key_line[cap],
+			  "central.retry_cap_ms: must be at least central.retry_base_ms (%d), got %d",
+			  c->central.retry_base_ms, c->central.retry_cap_ms);
 	size_t hol = (size_t)(find_key("hours", "holidays") - KEYS);
 	if (ld->key_ok[hol])
 		check_holidays(ld, ld->key_line[hol]);
@@ -1234,6 +1311,10 @@ void conf_defaults(conf *out)
 	out->log.level = 2; /* info */
 	out->storage.retention_days = 30;
 	out->reader.timeout_ms = 3000;
+	out->central.timeout_ms = 15000;
+	out->central.retry_base_ms = 1000;
+	out->central.retry_cap_ms = 300000;
+	out->central.poll_s = 30;
 }
 
 int conf_load(conf *out, const char *path, FILE *errors)

@@ -76,7 +76,14 @@ typedef struct conf {
 	} reader;
 
 	struct {
-		char url[256]; /* [central] url: http:// or https:// */
+		char url[256];                  /* [central] url: http:// or https:// */
+		char secret_file[CONF_PATH_MAX]; /* [central] secret_file: readable file (64 hex) */
+		char pin[256];                  /* [central] pin: "sha256//BASE64[;...]" or "" */
+		char ca_file[CONF_PATH_MAX];    /* [central] ca_file: readable file or "" */
+		int timeout_ms;                 /* [central] timeout_ms (optional, 15000) */
+		int retry_base_ms;              /* [central] retry_base_ms (optional, 1000) */
+		int retry_cap_ms;               /* [central] retry_cap_ms (optional, 300000) */
+		int poll_s;                     /* [central] poll_seconds (optional, 30) */
 	} central;
 
 	struct {

@@ -33,6 +33,8 @@ typedef struct flags {
 	const char *db;
 	bool reader_test;
 	const char *card;
+	const char *central;
+	bool no_sync;
 } flags;
 
 static void usage(FILE *to)
@@ -50,6 +52,9 @@ static void usage(FILE *to)
 		"      --screenshots DIR  where scenario screenshots go\n"
 		"      --screen NAME      start on a screen (welcome, menu, info, status, gallery)\n"
 		"      --db FILE          request store to use instead of storage.database\n"
+		"      --central URL      central service to sync with instead of [central] url;\n"
+		"                         headless runs sync only when given\n"
+		"      --no-sync          keep requests on this kiosk, send nothing\n"
 		"      --reader-test      check the card reader: descriptor, ATR, UID, record;\n"
 		"                         exit 0 record read, 1 UID only, 2 failure\n"
 		"      --card FILE        (reader type sim) the card image on the reader\n"
@@ -64,7 +69,7 @@ static void usage(FILE *to)
 static int parse_flags(int argc, char **argv, flags *f)
 {
 	enum { O_HEADLESS = 256, O_SCRIPT, O_SHOTS, O_SCREEN, O_ORIENT, O_WINDOW, O_FIRST, O_BENCH, O_VERSION, O_DB,
-	       O_READER_TEST, O_CARD };
+	       O_READER_TEST, O_CARD, O_CENTRAL, O_NO_SYNC };
 	static const struct option longs[] = {
 		{"config", required_argument, NULL, 'c'},  {"check", no_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},	   {"help", no_argument, NULL, 'h'},
@@ -78,6 +83,8 @@ static int parse_flags(int argc, char **argv, flags *f)
 		{"db", required_argument, NULL, O_DB},
 		{"reader-test", no_argument, NULL, O_READER_TEST},
 		{"card", required_argument, NULL, O_CARD},
+		{"central", required_argument, NULL, O_CENTRAL},
+		{"no-sync", no_argument, NULL, O_NO_SYNC},
 		{"version", no_argument, NULL, O_VERSION},	  {NULL, 0, NULL, 0}};
 	*f = (flags){.conf_path = KIOSK_CONF_DEFAULT};
 	int c;
@@ -117,6 +124,15 @@ static int parse_flags(int argc, char **argv, flags *f)
 		case O_DB: f->db = optarg; break;
 		case O_READER_TEST: f->reader_test = true; break;
 		case O_CARD: f->card = optarg; break;
+		case O_CENTRAL:
+			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
+				fprintf(stderr, "kiosk: --central: expected an http:// or https:// URL, got '%s'\n",
+					optarg);
+				return -1;
+			}
+			f->central = optarg;
+			break;
+		case O_NO_SYNC: f->no_sync = true; break;
 		case O_VERSION: printf("kiosk %s\n", KIOSK_VERSION); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -154,7 +170,8 @@ int main(int argc, char **argv)
 	}
 
 	app_opts opts = {.headless = f.headless, .start_screen = f.screen,
-			 .exit_after_first_frame = f.first_frame, .db_path = f.db};
+			 .exit_after_first_frame = f.first_frame, .db_path = f.db,
+			 .central_url = f.central, .no_sync = f.no_sync};
 	app *a;
 	if (app_open(&a, &cfg, &opts) != 0)
 		return 1;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "qr.h"
+#include "uplink.h"
 #include "step.h"
 
 /* The ticket card: number and QR side by side (stacked when narrow). */
@@ -69,7 +70,8 @@ void scr_receipt_draw(app *a, ui_rect r)
 	top.y += ui_label(u, "receipt.heading", ui_col_rest(&top), UI_FONT_TITLE, th->color.success,
 			  UI_ALIGN_LEFT) + th->gap_small;
 	top.y += ui_label(u, "receipt.stored", ui_col_rest(&top), UI_FONT_BODY, th->color.text,
-			  UI_ALIGN_LEFT) + th->gap;
+			  UI_ALIGN_LEFT) + th->gap_small;
+	top.y += uplink_line(a, ui_col_rest(&top), th->color.text_muted, UI_ALIGN_LEFT) + th->gap;
 	top.y += ticket_card(a, ui_col_rest(&top)) + th->gap;
 	if (!th->landscape) {
 		rest.y = top.y;

@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "step.h"
+#include "uplink.h"
 
 enum { SHOW_MS = 60, TICKET_TRIES = 5 };
 
@@ -141,6 +142,7 @@ void scr_submit_draw(app *a, ui_rect r)
 	queue_err e = write_request(a);
 	if (e == QUEUE_OK) {
 		a->scr.submit_phase = 0;
+		uplink_kick(a);
 		app_goto(a, SCREEN_RECEIPT);
 	} else {
 		a->scr.submit_phase = 2;

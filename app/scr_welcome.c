@@ -5,6 +5,7 @@
  * is one tap target; the language toggle sits on top of it.
  */
 #include "app.h"
+#include "uplink.h"
 
 /* A stylised KTP-el card drawn from theme shapes (no image files needed). */
 static void card_art(app *a, ui_rect r)
@@ -112,9 +113,13 @@ void scr_welcome_draw(app *a, ui_rect full)
 	ui_measure(u, UI_FONT_BODY, when, 0, &ww, &wh);
 	ui_rect foot = th->landscape ? (ui_rect){th->margin, full.h - th->margin - wh, hero.w - 2 * th->margin, wh}
 				     : (ui_rect){th->margin, full.h - th->margin - wh, full.w - 2 * th->margin, wh};
-	ui_label_text(u, when, foot, UI_FONT_BODY,
-		      th->landscape ? th->color.header_text_muted : th->color.text_muted,
+	ui_color foot_fg = th->landscape ? th->color.header_text_muted : th->color.text_muted;
+	ui_label_text(u, when, foot, UI_FONT_BODY, foot_fg,
 		      th->landscape ? UI_ALIGN_LEFT : UI_ALIGN_CENTER);
+	/* Above it, whether requests reach the central service right now. */
+	int lh = uplink_line_height(a, foot.w);
+	ui_rect link = {foot.x, foot.y - th->gap_small - lh, foot.w, lh};
+	uplink_line(a, link, foot_fg, th->landscape ? UI_ALIGN_LEFT : UI_ALIGN_CENTER);
 
 	shell_lang_toggle(a, toggle);
 	if (start)

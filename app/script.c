@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "script.h"
@@ -20,6 +21,7 @@ enum {
 	TAP_MS = 100,     /* a finger's press and release take about this long */
 	UI_DRAG_SLOP = 30, /* a stroke shorter than this would read as a tap */
 	READER_WAIT_MS = 5000, /* real time the reader thread gets to answer a card step */
+	SYNC_WAIT_MS = 10000,  /* real time the sync engine gets to reach a state */
 };
 
 typedef struct run {
@@ -553,6 +555,38 @@ static int cmd_card(run *r, int argc, char **argv)
 	return 0;
 }
 
+/* sync wait sent | sync wait offline [N]: the sync engine (headless runs
+ * start it only with --central), in real time, at most SYNC_WAIT_MS.
+ * "sent": connected and nothing left to send; "offline": the service was
+ * tried and could not be reached (with N entries waiting, when given). */
+static int cmd_sync(run *r, const char *what, const char *count)
+{
+	bool sent = strcmp(what, "sent") == 0;
+	char *end = NULL;
+	long want = count ? strtol(count, &end, 10) : -1;
+	if ((!sent && strcmp(what, "offline") != 0) || (count && (sent || *end || want < 0)))
+		return fail(r, "expected sync wait sent | sync wait offline [N], saw \"%s%s%s\"", what,
+			    count ? " " : "", count ? count : "");
+	if (r->a->sync == NULL)
+		return fail(r, "expected the sync engine to run (start the kiosk with --central URL)");
+	int64_t until = xport_deadline_in(SYNC_WAIT_MS);
+	for (;;) {
+		app_advance(r->a, 0);
+		const sync_status *st = &r->a->sync_st;
+		if (sent ? st->online && st->pending == 0
+			 : st->contacted && !st->online && (want < 0 || st->pending == want))
+			break;
+		if (xport_now_ms() >= until)
+			return fail(r, "expected the kiosk to be %s within %d ms, saw %s with %lld waiting (%s)",
+				    sent ? "connected with nothing to send" : "offline",
+				    SYNC_WAIT_MS, st->online ? "connected" : "offline", (long long)st->pending,
+				    st->last_error[0] ? st->last_error : "no error");
+		usleep(20000);
+	}
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
 /* reader unplug | reader plug: the simulated reader's USB cable. */
 static int cmd_reader(run *r, const char *what)
 {
@@ -774,6 +808,8 @@ static int step(run *r, int argc, char **argv)
 		return cmd_card(r, argc, argv);
 	if (strcmp(c, "reader") == 0 && argc == 2)
 		return cmd_reader(r, argv[1]);
+	if (strcmp(c, "sync") == 0 && (argc == 3 || argc == 4) && strcmp(argv[1], "wait") == 0)
+		return cmd_sync(r, argv[2], argc == 4 ? argv[3] : NULL);
 	if (strcmp(c, "goto") == 0 && argc == 2) {
 		screen_id s;
 		if (screen_parse(argv[1], &s) != 0)
@@ -788,7 +824,7 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "close") == 0 && argc == 1)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
-		       "card, reader, goto, key, close, remember, advance, notify, scroll, store) with its arguments, saw \"%s\" with %d argument%s",
+		       "card, reader, sync, goto, key, close, remember, advance, notify, scroll, store) with its arguments, saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 

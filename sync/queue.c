@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -37,6 +38,26 @@
  * (AUTOINCREMENT: never reused, even after deletes) is the local order of
  * sending; ref_id points to requests.id for kind 'request' and to events.id
  * for kind 'event'.
+ *
+ * Version 2 (the sync engine): SQLite cannot change a CHECK, so outbox is
+ * rebuilt (the usual create, copy, drop, rename) with the new kinds,
+ * next_attempt_at in epoch milliseconds, the entry's ticket (so neither the
+ * engine nor retention joins through events), the last HTTP status and
+ * updated_at (epoch ms of the last change of state). seq values are copied
+ * as they are and sqlite_sequence's high-water mark moves to the new table,
+ * so no seq is ever handed out twice. A request entry's payload is ''
+ * (in version 1 it was a copy of requests.payload): the claim reads the
+ * request's own row, so a submit writes the JSON once and the outbox rows
+ * that claim and settle rewrite stay small. A done entry's payload is ''
+ * (a CHECK): the central service has it, and retention then has no copy
+ * to chase. outbox_next indexes only pending and in_flight entries (a
+ * small fraction once the kiosk has run a while), so the next batch,
+ * recovery and the counts the engine shows are O(batch), not O(rows);
+ * outbox_dead does the same for dead letters. marks holds the sync
+ * bookkeeping; requests.purged_at says retention removed the personal
+ * data (NULL: not yet), and requests_unpurged finds the candidates.
+ * Nothing in migration 2 can refuse a row version 1 wrote, so the upgrade
+ * cannot leave a kiosk unable to open its store.
  */
 static const char *const migrations[] = {
 	/* 1 */
@@ -91,6 +112,45 @@ static const char *const migrations[] = {
 	" text TEXT NOT NULL"
 	") STRICT;"
 	"CREATE INDEX notifications_by_request ON notifications (request_id, id);",
+
+	/* 2 */
+	"CREATE TABLE outbox_v2 ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" idem_key TEXT UNIQUE NOT NULL CHECK (length(idem_key) = 32),"
+	" kind TEXT NOT NULL"
+	"  CHECK (kind IN ('request', 'event', 'complaint', 'survey', 'revocation')),"
+	" ref_id INTEGER CHECK ((ref_id IS NOT NULL) = (kind IN ('request', 'event'))),"
+	" ticket TEXT NOT NULL DEFAULT '',"
+	" payload TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" http_status INTEGER,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'in_flight', 'done', 'dead')),"
+	" updated_at INTEGER,"
+	" CHECK (state <> 'done' OR payload = '')"
+	") STRICT;"
+	"INSERT INTO outbox_v2 (seq, idem_key, kind, ref_id, ticket, payload, attempts,"
+	" next_attempt_at, last_error, state)"
+	" SELECT o.seq, o.idem_key, o.kind, o.ref_id,"
+	"  coalesce(CASE o.kind WHEN 'request' THEN (SELECT r.ticket FROM requests r WHERE r.id = o.ref_id)"
+	"   ELSE (SELECT r.ticket FROM events e JOIN requests r ON r.id = e.request_id"
+	"    WHERE e.id = o.ref_id) END, ''),"
+	"  CASE WHEN o.state = 'done' OR o.kind = 'request' THEN '' ELSE o.payload END,"
+	"  o.attempts, o.next_attempt_at * 1000, o.last_error, o.state"
+	" FROM outbox o ORDER BY o.seq;"
+	/* The high-water mark, not max(seq): a seq once used stays used. */
+	"DELETE FROM sqlite_sequence WHERE name = 'outbox_v2';"
+	"INSERT INTO sqlite_sequence (name, seq)"
+	" SELECT 'outbox_v2', seq FROM sqlite_sequence WHERE name = 'outbox';"
+	"DROP TABLE outbox;" /* also its sqlite_sequence row and outbox_due */
+	"ALTER TABLE outbox_v2 RENAME TO outbox;" /* renames the sqlite_sequence row too */
+	"CREATE INDEX outbox_next ON outbox (state, seq) WHERE state IN ('pending', 'in_flight');"
+	"CREATE INDEX outbox_dead ON outbox (seq) WHERE state = 'dead';"
+	"CREATE TABLE marks (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;"
+	"ALTER TABLE requests ADD COLUMN purged_at INTEGER;"
+	"CREATE INDEX requests_unpurged ON requests (updated_at) WHERE purged_at IS NULL;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -111,10 +171,41 @@ enum stmt_id {
 	ST_EVENTS,
 	ST_NOTES,
 	ST_NOTE_INSERT,
-	ST_OUTBOX_COUNT_ALL,
-	ST_OUTBOX_COUNT,
+	ST_COUNT_ALL,
+	ST_COUNT_PENDING,
+	ST_COUNT_IN_FLIGHT,
+	ST_COUNT_DONE,
+	ST_COUNT_DEAD,
+	ST_CLAIM_SCAN,
+	ST_CLAIM_MARK,
+	ST_SETTLE_DONE,
+	ST_SETTLE_RETRY,
+	ST_SETTLE_DEAD,
+	ST_SETTLE_UNSENT,
+	ST_RECOVER,
+	ST_DEAD_LIST,
+	ST_REVIVE_ALL,
+	ST_REVIVE_ONE,
+	ST_MARK_GET,
+	ST_MARK_SET,
+	ST_PURGE_FIND,
+	ST_REQ_PAYLOAD,
+	ST_PURGE_REQ,
+	ST_PURGE_NOTES,
 	ST_COUNT
 };
+
+/*
+ * The outbox queries name their partial index (INDEXED BY): without
+ * statistics the planner may prefer walking the whole table in seq order,
+ * which at a million done rows costs tens of milliseconds per batch. The
+ * clause also makes prepare fail, loudly, if the index could not serve the
+ * query. outbox_next's queries repeat its WHERE term (state IN (...)) so
+ * that SQLite can prove the index usable.
+ */
+#define NEXT_INDEX "outbox INDEXED BY outbox_next"
+#define NEXT_WHERE " WHERE state IN ('pending', 'in_flight')"
+#define IN_NEXT NEXT_INDEX NEXT_WHERE
 
 static const char *const stmt_sql[ST_COUNT] = {
 	[ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
@@ -128,10 +219,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* The idempotency key is drawn here, inside the transaction that
 	 * stores the record: a key exists exactly when its record does.
 	 * randomblob() reads SQLite's generator, seeded from /dev/urandom. */
-	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (idem_key, kind, ref_id, payload, next_attempt_at)"
-			     " VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4)",
+	[ST_OUTBOX_INSERT] = "INSERT INTO outbox (idem_key, kind, ref_id, ticket, payload, next_attempt_at,"
+			     " updated_at) VALUES (lower(hex(randomblob(16))), ?1, ?2, ?3, ?4, 0, ?5)",
 	[ST_REQ_FIND] = "SELECT id, nik_last4, state, payload, deadline_at, target_at,"
-			" deadline_uncovered FROM requests WHERE ticket = ?1",
+			" deadline_uncovered, purged_at IS NOT NULL FROM requests WHERE ticket = ?1",
 	[ST_REQ_STATE] = "SELECT id, state FROM requests WHERE ticket = ?1",
 	[ST_REQ_SET_STATE] = "UPDATE requests SET state = ?2, updated_at = ?3 WHERE id = ?1",
 	[ST_EVENTS] = "SELECT from_state, to_state, role, actor, at, reason FROM"
@@ -142,8 +233,61 @@ static const char *const stmt_sql[ST_COUNT] = {
 		     " ORDER BY id",
 	[ST_NOTE_INSERT] = "INSERT INTO notifications (request_id, channel, kind, at, text)"
 			   " SELECT id, ?2, ?3, ?4, ?5 FROM requests WHERE ticket = ?1",
-	[ST_OUTBOX_COUNT_ALL] = "SELECT count(*) FROM outbox",
-	[ST_OUTBOX_COUNT] = "SELECT count(*) FROM outbox WHERE state = ?1",
+	/* done and all walk the table (diagnostics only); the others the
+	 * small partial indexes, so the engine can show them after each batch. */
+	[ST_COUNT_ALL] = "SELECT count(*) FROM outbox",
+	[ST_COUNT_PENDING] = "SELECT count(*) FROM " IN_NEXT " AND state = 'pending'",
+	[ST_COUNT_IN_FLIGHT] = "SELECT count(*) FROM " IN_NEXT " AND state = 'in_flight'",
+	[ST_COUNT_DONE] = "SELECT count(*) FROM outbox WHERE state = 'done'",
+	[ST_COUNT_DEAD] = "SELECT count(*) FROM outbox INDEXED BY outbox_dead WHERE state = 'dead'",
+	/* A request entry sends requests.payload: the bytes stored at submit
+	 * (retention only rewrites them once every entry is done). */
+	[ST_CLAIM_SCAN] =
+		"SELECT o.seq, o.kind, o.idem_key, o.ticket, o.attempts,"
+		" CASE o.kind WHEN 'request' THEN r.payload ELSE o.payload END, o.next_attempt_at"
+		" FROM outbox o INDEXED BY outbox_next"
+		" LEFT JOIN requests r ON o.kind = 'request' AND r.id = o.ref_id"
+		" WHERE o.state IN ('pending', 'in_flight') AND o.state = 'pending' ORDER BY o.seq LIMIT ?1",
+	/* The claimed entries are exactly the pending ones up to the last
+	 * claimed seq (the scan took them in order from the first): one
+	 * statement marks them all. */
+	[ST_CLAIM_MARK] = "UPDATE " NEXT_INDEX " SET state = 'in_flight', updated_at = ?2" NEXT_WHERE
+			  " AND state = 'pending' AND seq <= ?1",
+	/* Each settle touches only an in_flight entry and says what it was
+	 * (no row: the seq was not in flight). */
+	[ST_SETTLE_DONE] = "UPDATE outbox SET state = 'done', payload = '', last_error = NULL,"
+			   " http_status = ?2, updated_at = ?3 WHERE seq = ?1 AND state = 'in_flight'"
+			   " RETURNING kind, ticket",
+	[ST_SETTLE_RETRY] = "UPDATE outbox SET state = 'pending', attempts = attempts + 1,"
+			    " next_attempt_at = ?2, last_error = ?3, http_status = ?4, updated_at = ?5"
+			    " WHERE seq = ?1 AND state = 'in_flight' RETURNING kind, ticket",
+	[ST_SETTLE_DEAD] = "UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ?2,"
+			   " http_status = ?3, updated_at = ?4 WHERE seq = ?1 AND state = 'in_flight'"
+			   " RETURNING kind, ticket",
+	[ST_SETTLE_UNSENT] = "UPDATE outbox SET state = 'pending', updated_at = ?2"
+			     " WHERE seq = ?1 AND state = 'in_flight' RETURNING kind, ticket",
+	[ST_RECOVER] = "UPDATE " NEXT_INDEX " SET state = 'pending', updated_at = ?1" NEXT_WHERE
+		       " AND state = 'in_flight'",
+	[ST_DEAD_LIST] = "SELECT seq, kind, ticket, attempts, last_error FROM outbox INDEXED BY outbox_dead"
+			 " WHERE state = 'dead' ORDER BY seq LIMIT ?1",
+	[ST_REVIVE_ALL] = "UPDATE outbox INDEXED BY outbox_dead SET state = 'pending', next_attempt_at = 0,"
+			  " updated_at = ?1 WHERE state = 'dead'",
+	[ST_REVIVE_ONE] = "UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ?2"
+			  " WHERE seq = ?1 AND state = 'dead'",
+	[ST_MARK_GET] = "SELECT value FROM marks WHERE name = ?1",
+	[ST_MARK_SET] = "INSERT INTO marks (name, value) VALUES (?1, ?2)"
+			" ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+	/* A request whose request or event entry is not done yet keeps its
+	 * data: the entry may still need it (a dead one may be revived). */
+	[ST_PURGE_FIND] = "SELECT id FROM requests INDEXED BY requests_unpurged"
+			  " WHERE purged_at IS NULL AND state = 'closed' AND updated_at <= ?1"
+			  " AND ticket NOT IN (SELECT ticket FROM " IN_NEXT ")"
+			  " AND ticket NOT IN (SELECT ticket FROM outbox INDEXED BY outbox_dead"
+			  "  WHERE state = 'dead')"
+			  " ORDER BY updated_at",
+	[ST_REQ_PAYLOAD] = "SELECT payload FROM requests WHERE id = ?1",
+	[ST_PURGE_REQ] = "UPDATE requests SET payload = ?2, purged_at = ?3 WHERE id = ?1",
+	[ST_PURGE_NOTES] = "UPDATE notifications SET text = '' WHERE request_id = ?1 AND text <> ''",
 };
 
 struct queue {
@@ -241,9 +385,10 @@ static bool last4_equal(const char *a, const char *b)
 
 /*
  * Bind ST's parameters 1, 2, ... from FMT: 't' a string (const char *;
- * NULL binds SQL NULL), 'i' an int64_t. Strings are bound SQLITE_STATIC:
- * they must stay valid until ST is reset, which every caller does right
- * after stepping.
+ * NULL binds SQL NULL), 'n' a string of known length (const char *, then
+ * size_t; need not be NUL-terminated), 'i' an int64_t. Strings are bound
+ * SQLITE_STATIC: they must stay valid until ST is reset, which every caller
+ * does right after stepping.
  */
 static int bind(sqlite3_stmt *st, const char *fmt, ...)
 {
@@ -255,6 +400,10 @@ static int bind(sqlite3_stmt *st, const char *fmt, ...)
 		if (fmt[i] == 't') {
 			const char *s = va_arg(ap, const char *);
 			rc = s ? sqlite3_bind_text(st, i + 1, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i + 1);
+		} else if (fmt[i] == 'n') {
+			const char *s = va_arg(ap, const char *);
+			size_t len = va_arg(ap, size_t);
+			rc = sqlite3_bind_text64(st, i + 1, s, len, SQLITE_STATIC, SQLITE_UTF8);
 		} else {
 			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
 		}
@@ -308,6 +457,96 @@ static bool col_state(sqlite3_stmt *st, int col, rstate *out)
 {
 	char name[40];
 	return col_text(st, col, name, sizeof name) && rstate_parse(name, out) == 0;
+}
+
+/* Copy the text column COL of ST (NULL reads as "") into BUF of CAP bytes,
+ * cut at a UTF-8 character boundary when it is longer; zero after the NUL.
+ * For staff-facing texts, where a shortened reason beats none. */
+static void col_text_cut(sqlite3_stmt *st, int col, char *buf, size_t cap)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	size_t n = s ? strnlen(s, (size_t)sqlite3_column_bytes(st, col)) : 0;
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	if (n > 0)
+		memcpy(buf, s, n);
+	memset(buf + n, 0, cap - n);
+}
+
+static const char *const kind_names[QUEUE_KIND_COUNT] = {
+	[QUEUE_KIND_REQUEST] = "request",
+	[QUEUE_KIND_EVENT] = "event",
+	[QUEUE_KIND_COMPLAINT] = "complaint",
+	[QUEUE_KIND_SURVEY] = "survey",
+	[QUEUE_KIND_REVOCATION] = "revocation",
+};
+
+const char *queue_kind_name(queue_kind k)
+{
+	return (unsigned)k < QUEUE_KIND_COUNT ? kind_names[k] : "?";
+}
+
+static bool col_kind(sqlite3_stmt *st, int col, queue_kind *out)
+{
+	char name[16];
+	if (!col_text(st, col, name, sizeof name))
+		return false;
+	for (int k = 0; k < QUEUE_KIND_COUNT; k++) {
+		if (strcmp(name, kind_names[k]) == 0) {
+			*out = (queue_kind)k;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* S[0..N) is well-formed UTF-8 (no overlong form, no surrogate, nothing
+ * above U+10FFFF) without a NUL. */
+static bool utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i], cp, min;
+		size_t len;
+		if (c == 0)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			len = 2, cp = c & 0x1F, min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3, cp = c & 0x0F, min = 0x800;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4, cp = c & 0x07, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (n - i < len)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* The wall clock in epoch milliseconds, for updated_at where the caller
+ * passes no time (it is only shown to staff, never compared). */
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* One integer from a statement (a PRAGMA) run outside the prepared set. */
@@ -532,16 +771,111 @@ static int insert_event(queue *q, int64_t request_id, const rstate_event *ev, in
 	return rc;
 }
 
-/* Add an outbox entry of KIND for record REF_ID, due at DUE. */
-static int insert_outbox(queue *q, const char *kind, int64_t ref_id, const char *payload, int64_t due)
+/* Add an outbox entry of KIND, due now, for record REF_ID (0: none) of the
+ * request TICKET ("" for none), carrying PAYLOAD[0..LEN). */
+static int insert_outbox(queue *q, queue_kind kind, int64_t ref_id, const char *ticket, const char *payload,
+			 size_t len)
 {
 	sqlite3_stmt *st = q->st[ST_OUTBOX_INSERT];
-	int rc = bind(st, "titi", kind, ref_id, payload, due);
+	int rc = bind(st, "tttni", kind_names[kind], (const char *)NULL, ticket, payload, len, wall_ms());
+	if (rc == SQLITE_OK && ref_id > 0)
+		rc = sqlite3_bind_int64(st, 2, ref_id);
 	if (rc != SQLITE_OK) {
 		done(st);
 		return rc;
 	}
 	return run(st);
+}
+
+/* Inside a write transaction: the id and stored state of the request with
+ * TICKET. QUEUE_ERR_NOT_FOUND when there is none; QUEUE_ERR_IO for a state
+ * this code cannot read. */
+static queue_err find_request(queue *q, const char *ticket, int64_t *id, rstate *stored)
+{
+	sqlite3_stmt *st = q->st[ST_REQ_STATE];
+	queue_err err = QUEUE_OK;
+	int rc = bind(st, "t", ticket);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		if (!col_state(st, 1, stored))
+			err = QUEUE_ERR_IO;
+	} else if (rc == SQLITE_DONE) {
+		err = QUEUE_ERR_NOT_FOUND;
+	} else {
+		err = map_rc(rc) ? map_rc(rc) : QUEUE_ERR_IO;
+	}
+	done(st);
+	return err;
+}
+
+/*
+ * Inside a write transaction: append EV (already checked against the stored
+ * state and rstate_check()) to request ID with TICKET: the event row, the
+ * request's state and updated_at, and, when PAYLOAD is not NULL (the event's
+ * reqjson), an outbox entry of kind event. The one place a move is stored:
+ * queue_append_event(), queue_outbox_settle() and queue_apply_changes()
+ * all come here.
+ */
+static int append_locked(queue *q, int64_t id, const char *ticket, const rstate_event *ev,
+			 const char *payload)
+{
+	sqlite3_stmt *st = q->st[ST_REQ_SET_STATE];
+	int64_t event_id;
+	int rc = insert_event(q, id, ev, &event_id);
+
+	if (rc == SQLITE_OK) {
+		rc = bind(st, "iti", id, rstate_name(ev->to), ev->at);
+		if (rc == SQLITE_OK)
+			rc = run(st);
+		else
+			done(st);
+	}
+	if (rc == SQLITE_OK && payload)
+		rc = insert_outbox(q, QUEUE_KIND_EVENT, event_id, ticket, payload, strlen(payload));
+	return rc;
+}
+
+/* EV's strings fit their arrays, its actor is not empty, its time not negative. */
+static bool event_fields_ok(const rstate_event *ev)
+{
+	return terminated(ev->actor, sizeof ev->actor) && ev->actor[0] != '\0' &&
+	       terminated(ev->reason, sizeof ev->reason) && ev->at >= 0;
+}
+
+/* N follows queue_add_note()'s rules. */
+static bool note_ok(const queue_note *n)
+{
+	if (!terminated(n->channel, sizeof n->channel) || !terminated(n->kind, sizeof n->kind) ||
+	    !terminated(n->text, sizeof n->text) || n->kind[0] == '\0' || n->at < 0)
+		return false;
+	return strcmp(n->channel, "email") == 0 || strcmp(n->channel, "sms") == 0 ||
+	       strcmp(n->channel, "kiosk") == 0;
+}
+
+/* Store note N for the request with TICKET; *ADDED false when there is no
+ * such request. One statement: atomic on its own. */
+static int insert_note(queue *q, const char *ticket, const queue_note *n, bool *added)
+{
+	sqlite3_stmt *st = q->st[ST_NOTE_INSERT];
+	int rc = bind(st, "tttit", ticket, n->channel, n->kind, n->at, n->text);
+
+	if (rc == SQLITE_OK)
+		rc = run(st);
+	else
+		done(st);
+	*added = rc == SQLITE_OK && sqlite3_changes(q->db) > 0;
+	return rc;
+}
+
+/* A failure inside a transaction whose arguments were all checked: a
+ * constraint refusing it means the file is not what this code wrote. */
+static queue_err map_write(int rc)
+{
+	queue_err e = map_rc(rc);
+	return e == QUEUE_OK || e == QUEUE_ERR_INVALID ? QUEUE_ERR_IO : e;
 }
 
 queue_err queue_hold_write_lock(queue *q, bool hold)
@@ -596,7 +930,7 @@ queue_err queue_submit(queue *q, const req *r, const rstate_event *first, int64_
 	rc = insert_event(q, request_id, first, &event_id);
 	if (rc != SQLITE_OK)
 		goto fail_rc;
-	rc = insert_outbox(q, "request", request_id, payload, r->submitted_at);
+	rc = insert_outbox(q, QUEUE_KIND_REQUEST, request_id, r->ticket, "", 0);
 	if (rc != SQLITE_OK)
 		goto fail_rc;
 	rc = run(q->st[ST_COMMIT]);
@@ -616,14 +950,12 @@ fail:
 queue_err queue_append_event(queue *q, const char *ticket, const rstate_event *ev, bool to_outbox)
 {
 	char *payload = NULL;
-	sqlite3_stmt *st;
-	int64_t request_id, event_id;
+	int64_t request_id;
 	rstate stored;
 	queue_err err;
 	int rc;
 
-	if (!ticket_ok(ticket) || !terminated(ev->actor, sizeof ev->actor) || ev->actor[0] == '\0' ||
-	    !terminated(ev->reason, sizeof ev->reason) || ev->at < 0)
+	if (!ticket_ok(ticket) || !event_fields_ok(ev))
 		return QUEUE_ERR_INVALID;
 	if (rstate_check(ev->from, ev->to, ev->role, ev->reason) != RSTATE_OK)
 		return QUEUE_ERR_STATE;
@@ -636,42 +968,16 @@ queue_err queue_append_event(queue *q, const char *ticket, const rstate_event *e
 	rc = run(q->st[ST_BEGIN_WRITE]);
 	if (rc != SQLITE_OK)
 		goto fail_rc;
-	st = q->st[ST_REQ_STATE];
-	rc = bind(st, "t", ticket);
-	if (rc != SQLITE_OK)
-		goto fail_rc;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		err = QUEUE_ERR_NOT_FOUND;
+	err = find_request(q, ticket, &request_id, &stored);
+	if (err)
 		goto fail;
-	}
-	if (rc != SQLITE_ROW)
-		goto fail_rc;
-	request_id = sqlite3_column_int64(st, 0);
-	if (!col_state(st, 1, &stored)) {
-		err = QUEUE_ERR_IO;
-		goto fail;
-	}
-	done(st);
 	if (stored != ev->from) {
 		err = QUEUE_ERR_STATE;
 		goto fail;
 	}
-
-	rc = insert_event(q, request_id, ev, &event_id);
+	rc = append_locked(q, request_id, ticket, ev, payload);
 	if (rc != SQLITE_OK)
 		goto fail_rc;
-	st = q->st[ST_REQ_SET_STATE];
-	rc = bind(st, "iti", request_id, rstate_name(ev->to), ev->at);
-	if (rc == SQLITE_OK)
-		rc = run(st);
-	if (rc != SQLITE_OK)
-		goto fail_rc;
-	if (to_outbox) {
-		rc = insert_outbox(q, "event", event_id, payload, ev->at);
-		if (rc != SQLITE_OK)
-			goto fail_rc;
-	}
 	rc = run(q->st[ST_COMMIT]);
 	if (rc != SQLITE_OK)
 		goto fail_rc;
@@ -688,25 +994,15 @@ fail:
 
 queue_err queue_add_note(queue *q, const char *ticket, const queue_note *n)
 {
-	sqlite3_stmt *st = q->st[ST_NOTE_INSERT];
+	bool added;
 	int rc;
 
-	if (!ticket_ok(ticket) || !terminated(n->channel, sizeof n->channel) ||
-	    !terminated(n->kind, sizeof n->kind) || !terminated(n->text, sizeof n->text) ||
-	    n->kind[0] == '\0' || n->at < 0)
+	if (!ticket_ok(ticket) || !note_ok(n))
 		return QUEUE_ERR_INVALID;
-	if (strcmp(n->channel, "email") != 0 && strcmp(n->channel, "sms") != 0 &&
-	    strcmp(n->channel, "kiosk") != 0)
-		return QUEUE_ERR_INVALID;
-	/* One statement: atomic on its own, no explicit transaction needed. */
-	rc = bind(st, "tttit", ticket, n->channel, n->kind, n->at, n->text);
-	if (rc == SQLITE_OK)
-		rc = run(st);
-	else
-		done(st);
+	rc = insert_note(q, ticket, n, &added);
 	if (rc != SQLITE_OK)
 		return map_rc(rc);
-	return sqlite3_changes(q->db) == 0 ? QUEUE_ERR_NOT_FOUND : QUEUE_OK;
+	return added ? QUEUE_OK : QUEUE_ERR_NOT_FOUND;
 }
 
 /* ---- reads ---------------------------------------------------------------------- */
@@ -801,6 +1097,7 @@ queue_err queue_lookup(queue *q, const char *ticket, const char *nik_last4, queu
 	out->deadline_at = sqlite3_column_int64(st, 4);
 	out->target_at = sqlite3_column_int64(st, 5);
 	out->deadline_uncovered = sqlite3_column_int64(st, 6) != 0;
+	out->purged = sqlite3_column_int64(st, 7) != 0;
 	done(st);
 
 	err = read_history(q, id, out);
@@ -821,21 +1118,27 @@ fail:
 
 queue_err queue_outbox_count(queue *q, const char *state, int64_t *out)
 {
-	sqlite3_stmt *st;
+	static const struct {
+		const char *name;
+		enum stmt_id id;
+	} by_state[] = {
+		{"pending", ST_COUNT_PENDING},
+		{"in_flight", ST_COUNT_IN_FLIGHT},
+		{"done", ST_COUNT_DONE},
+		{"dead", ST_COUNT_DEAD},
+	};
+	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (state == NULL) {
-		st = q->st[ST_OUTBOX_COUNT_ALL];
-		rc = SQLITE_OK;
-	} else {
-		if (strcmp(state, "pending") != 0 && strcmp(state, "in_flight") != 0 &&
-		    strcmp(state, "done") != 0 && strcmp(state, "dead") != 0)
-			return QUEUE_ERR_INVALID;
-		st = q->st[ST_OUTBOX_COUNT];
-		rc = bind(st, "t", state);
+	if (state == NULL)
+		st = q->st[ST_COUNT_ALL];
+	for (size_t i = 0; st == NULL && i < sizeof by_state / sizeof by_state[0]; i++) {
+		if (strcmp(state, by_state[i].name) == 0)
+			st = q->st[by_state[i].id];
 	}
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
+	if (st == NULL)
+		return QUEUE_ERR_INVALID;
+	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
 	done(st);
@@ -882,4 +1185,624 @@ queue_err queue_get_info(queue *q, queue_info *out)
 void queue_status_wipe(queue_status *s)
 {
 	explicit_bzero(s, sizeof *s);
+}
+
+/* ---- the outbox, as the sync engine drains it -------------------------------------- */
+
+#define BATCH_MAX 256   /* entries of one claim or settle (queue.h) */
+#define CHANGES_MAX 500 /* changes of one queue_apply_changes() page */
+#define PAYLOAD_MAX 65536
+
+static const char *const mark_names[QUEUE_MARK_COUNT] = {
+	[QUEUE_MARK_CHANGES_CURSOR] = "changes_cursor",
+	[QUEUE_MARK_LAST_SUCCESS] = "last_success",
+};
+
+void queue_entry_wipe(queue_entry *e)
+{
+	if (e->payload) {
+		explicit_bzero(e->payload, e->payload_len);
+		free(e->payload);
+	}
+	explicit_bzero(e, sizeof *e);
+}
+
+queue_err queue_outbox_add(queue *q, queue_kind kind, const char *payload, size_t len, int64_t *seq)
+{
+	int rc;
+
+	if (kind != QUEUE_KIND_COMPLAINT && kind != QUEUE_KIND_SURVEY && kind != QUEUE_KIND_REVOCATION)
+		return QUEUE_ERR_INVALID;
+	if (payload == NULL || len == 0 || len > PAYLOAD_MAX || !utf8_ok((const unsigned char *)payload, len))
+		return QUEUE_ERR_INVALID;
+	/* One statement is its own transaction, committed with synchronous=FULL. */
+	rc = insert_outbox(q, kind, 0, "", payload, len);
+	if (rc != SQLITE_OK)
+		return map_write(rc);
+	if (seq)
+		*seq = sqlite3_last_insert_rowid(q->db);
+	return QUEUE_OK;
+}
+
+queue_err queue_outbox_recover(queue *q, int64_t *n)
+{
+	sqlite3_stmt *st = q->st[ST_RECOVER];
+	int rc = bind(st, "i", wall_ms());
+
+	if (rc == SQLITE_OK)
+		rc = run(st);
+	else
+		done(st);
+	if (rc != SQLITE_OK)
+		return map_write(rc);
+	if (n)
+		*n = sqlite3_changes(q->db);
+	return QUEUE_OK;
+}
+
+/* The claimed row ST holds, into E (zeroed before). */
+static queue_err read_entry(sqlite3_stmt *st, queue_entry *e)
+{
+	const char *p;
+	int len;
+
+	e->seq = sqlite3_column_int64(st, 0);
+	if (!col_kind(st, 1, &e->kind) || !col_text(st, 2, e->idem_key, sizeof e->idem_key) ||
+	    strlen(e->idem_key) != QUEUE_IDEM_KEY_LEN || !col_text(st, 3, e->ticket, sizeof e->ticket))
+		return QUEUE_ERR_IO;
+	int64_t attempts = sqlite3_column_int64(st, 4);
+	e->attempts = attempts > INT32_MAX ? INT32_MAX : (int)attempts;
+	p = (const char *)sqlite3_column_text(st, 5);
+	len = sqlite3_column_bytes(st, 5);
+	if (p == NULL) /* a request entry whose request is gone, or no memory for the text */
+		return sqlite3_column_type(st, 5) == SQLITE_TEXT ? QUEUE_ERR_NOMEM : QUEUE_ERR_IO;
+	if (len < 0 || strnlen(p, (size_t)len) != (size_t)len)
+		return QUEUE_ERR_IO;
+	e->payload = malloc((size_t)len + 1);
+	if (e->payload == NULL)
+		return QUEUE_ERR_NOMEM;
+	memcpy(e->payload, p, (size_t)len + 1);
+	e->payload_len = (size_t)len;
+	return QUEUE_OK;
+}
+
+/* Put this connection back to synchronous=FULL after a claim. Everything
+ * else it writes must be durable on return, so a failure here is fatal to
+ * the call that asked (it cannot realistically fail: a PRAGMA outside a
+ * transaction). */
+static int sync_full(queue *q)
+{
+	return sqlite3_exec(q->db, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+}
+
+/*
+ * The claim's commit is not fsynced (synchronous=NORMAL for that one
+ * transaction): losing it in a power cut leaves its entries pending, which
+ * is exactly what queue_outbox_recover() would make of them anyway, and
+ * WAL keeps commits in order, so the next durable commit of any connection
+ * syncs it too. That halves the fsyncs of a batch (claim + settle).
+ */
+queue_err queue_outbox_claim(queue *q, int64_t now_ms, int max, queue_entry *out, int *n,
+			     int64_t *wait_ms)
+{
+	sqlite3_stmt *st = q->st[ST_CLAIM_SCAN];
+	queue_err err;
+	int got = 0, rc;
+
+	*n = 0;
+	if (max < 1 || max > BATCH_MAX)
+		return QUEUE_ERR_INVALID;
+	memset(out, 0, sizeof *out * (size_t)max);
+	if (now_ms < 0 || now_ms > INT64_MAX - QUEUE_RETRY_CLAMP_MS)
+		return QUEUE_ERR_INVALID;
+	*wait_ms = -1;
+
+	rc = sqlite3_exec(q->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return map_write(rc);
+	rc = run(q->st[ST_BEGIN_WRITE]);
+	if (rc != SQLITE_OK)
+		goto fail_rc;
+	rc = bind(st, "i", (int64_t)max);
+	if (rc != SQLITE_OK)
+		goto fail_rc;
+	/* Read first, then mark: changing rows under an open scan of the index
+	 * that orders them is asking for skipped or repeated rows. */
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t due = sqlite3_column_int64(st, 6);
+		if (due > now_ms && due <= now_ms + QUEUE_RETRY_CLAMP_MS) {
+			/* Not due: it holds back every entry after it. */
+			if (got == 0)
+				*wait_ms = due - now_ms;
+			rc = SQLITE_DONE;
+			break;
+		}
+		err = read_entry(st, &out[got]);
+		got++;
+		if (err)
+			goto fail;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail_rc;
+	done(st);
+	if (got > 0) {
+		sqlite3_stmt *mark = q->st[ST_CLAIM_MARK];
+		rc = bind(mark, "ii", out[got - 1].seq, now_ms);
+		if (rc == SQLITE_OK)
+			rc = run(mark);
+		else
+			done(mark);
+		if (rc == SQLITE_OK && sqlite3_changes(q->db) != got)
+			rc = SQLITE_CORRUPT; /* cannot happen under the write lock */
+		if (rc != SQLITE_OK)
+			goto fail_rc;
+	}
+	rc = run(q->st[ST_COMMIT]);
+	if (rc != SQLITE_OK)
+		goto fail_rc;
+	rc = sync_full(q);
+	if (rc != SQLITE_OK) {
+		err = map_write(rc);
+		goto fail_wipe;
+	}
+	*n = got;
+	if (got > 0)
+		*wait_ms = 0;
+	return QUEUE_OK;
+
+fail_rc:
+	err = map_write(rc);
+fail:
+	abandon(q);
+	sync_full(q);
+fail_wipe:
+	for (int i = 0; i < got; i++)
+		queue_entry_wipe(&out[i]);
+	return err;
+}
+
+/* Inside a write transaction: the request TICKET of a done request entry
+ * moves queued -> received, as the central service's answer says. */
+static queue_err mark_received(queue *q, const char *ticket, int64_t at)
+{
+	rstate_event ev = {.from = RSTATE_QUEUED, .to = RSTATE_RECEIVED, .role = RROLE_CENTRAL, .at = at};
+	int64_t id;
+	rstate stored;
+	queue_err err;
+
+	snprintf(ev.actor, sizeof ev.actor, "central");
+	err = find_request(q, ticket, &id, &stored);
+	if (err)
+		return err == QUEUE_ERR_NOT_FOUND ? QUEUE_ERR_IO : err; /* an entry without its request */
+	if (stored != RSTATE_QUEUED) /* an officer here or the change feed came first */
+		return QUEUE_OK;
+	int rc = append_locked(q, id, ticket, &ev, NULL);
+	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
+}
+
+static bool result_ok(const queue_result *r)
+{
+	if (r->seq <= 0 || !terminated(r->reason, sizeof r->reason) || r->received_at < 0)
+		return false;
+	return r->outcome == QUEUE_OUT_DONE || r->outcome == QUEUE_OUT_RETRY ||
+	       r->outcome == QUEUE_OUT_DEAD || r->outcome == QUEUE_OUT_UNSENT;
+}
+
+/* Settle the entry R->seq, inside a write transaction. QUEUE_ERR_STATE when
+ * it is not in flight. */
+static queue_err settle_one(queue *q, const queue_result *r, int64_t now_ms)
+{
+	char ticket[TICKET_TEXT_MAX];
+	queue_kind kind = QUEUE_KIND_COUNT;
+	sqlite3_stmt *st;
+	queue_err err = QUEUE_OK;
+	int rc;
+
+	switch (r->outcome) {
+	case QUEUE_OUT_DONE:
+		st = q->st[ST_SETTLE_DONE];
+		rc = bind(st, "iii", r->seq, (int64_t)r->http_status, now_ms);
+		break;
+	case QUEUE_OUT_RETRY:
+		st = q->st[ST_SETTLE_RETRY];
+		rc = bind(st, "iitii", r->seq, r->retry_at_ms, r->reason, (int64_t)r->http_status, now_ms);
+		break;
+	case QUEUE_OUT_DEAD:
+		st = q->st[ST_SETTLE_DEAD];
+		rc = bind(st, "itii", r->seq, r->reason, (int64_t)r->http_status, now_ms);
+		break;
+	default: /* QUEUE_OUT_UNSENT */
+		st = q->st[ST_SETTLE_UNSENT];
+		rc = bind(st, "ii", r->seq, now_ms);
+		break;
+	}
+	/* 0 is "no answer came": stored as NULL, not as a status. */
+	if (rc == SQLITE_OK && r->http_status == 0 && r->outcome != QUEUE_OUT_UNSENT)
+		rc = sqlite3_bind_null(st, r->outcome == QUEUE_OUT_RETRY  ? 4
+					   : r->outcome == QUEUE_OUT_DEAD ? 3
+									  : 2);
+	/* RETURNING: the whole UPDATE runs in this first step. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		err = QUEUE_ERR_STATE; /* never claimed, settled already, or no such entry */
+	else if (rc != SQLITE_ROW)
+		err = map_write(rc);
+	else if (!col_kind(st, 0, &kind) || !col_text(st, 1, ticket, sizeof ticket))
+		err = QUEUE_ERR_IO;
+	done(st);
+	if (err == QUEUE_OK && r->outcome == QUEUE_OUT_DONE && kind == QUEUE_KIND_REQUEST)
+		err = mark_received(q, ticket, r->received_at > 0 ? r->received_at : now_ms / 1000);
+	return err;
+}
+
+queue_err queue_outbox_settle(queue *q, const queue_result *res, int n, int64_t now_ms)
+{
+	queue_err err = QUEUE_OK;
+	int rc;
+
+	if (res == NULL || n < 1 || n > BATCH_MAX || now_ms < 0)
+		return QUEUE_ERR_INVALID;
+	for (int i = 0; i < n; i++) {
+		if (!result_ok(&res[i]))
+			return QUEUE_ERR_INVALID;
+	}
+
+	rc = run(q->st[ST_BEGIN_WRITE]);
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	for (int i = 0; i < n && err == QUEUE_OK; i++)
+		err = settle_one(q, &res[i], now_ms);
+	if (err == QUEUE_OK) {
+		rc = run(q->st[ST_COMMIT]);
+		if (rc != SQLITE_OK)
+			err = map_write(rc);
+	}
+	if (err)
+		abandon(q);
+	return err;
+}
+
+queue_err queue_outbox_dead(queue *q, queue_letter *out, int max, int *n)
+{
+	sqlite3_stmt *st = q->st[ST_DEAD_LIST];
+	int got = 0, rc;
+
+	*n = 0;
+	if (max < 0 || (out == NULL && max > 0))
+		return QUEUE_ERR_INVALID;
+	if (max == 0)
+		return QUEUE_OK;
+	rc = bind(st, "i", (int64_t)max);
+	while (rc == SQLITE_OK && got < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		queue_letter *l = &out[got];
+		memset(l, 0, sizeof *l);
+		l->seq = sqlite3_column_int64(st, 0);
+		int64_t attempts = sqlite3_column_int64(st, 3);
+		l->attempts = attempts > INT32_MAX ? INT32_MAX : (int)attempts;
+		if (!col_kind(st, 1, &l->kind) || !col_text(st, 2, l->ticket, sizeof l->ticket)) {
+			rc = SQLITE_CORRUPT;
+			break;
+		}
+		col_text_cut(st, 4, l->reason, sizeof l->reason);
+		got++;
+		rc = SQLITE_OK;
+	}
+	if (rc == SQLITE_OK) /* MAX letters read: LIMIT ends the scan there */
+		rc = SQLITE_DONE;
+	done(st);
+	if (rc != SQLITE_DONE) {
+		memset(out, 0, sizeof *out * (size_t)max);
+		return map_write(rc);
+	}
+	*n = got;
+	return QUEUE_OK;
+}
+
+queue_err queue_outbox_revive(queue *q, int64_t seq, int64_t *n)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (seq < 0)
+		return QUEUE_ERR_INVALID;
+	if (seq == 0) {
+		st = q->st[ST_REVIVE_ALL];
+		rc = bind(st, "i", wall_ms());
+	} else {
+		st = q->st[ST_REVIVE_ONE];
+		rc = bind(st, "ii", seq, wall_ms());
+	}
+	if (rc == SQLITE_OK)
+		rc = run(st);
+	else
+		done(st);
+	if (rc != SQLITE_OK)
+		return map_write(rc);
+	int64_t changed = sqlite3_changes(q->db);
+	if (seq != 0 && changed == 0)
+		return QUEUE_ERR_NOT_FOUND;
+	if (n)
+		*n = changed;
+	return QUEUE_OK;
+}
+
+queue_err queue_mark_get(queue *q, queue_mark m, int64_t *out)
+{
+	sqlite3_stmt *st = q->st[ST_MARK_GET];
+	int rc;
+
+	if ((unsigned)m >= QUEUE_MARK_COUNT)
+		return QUEUE_ERR_INVALID;
+	rc = bind(st, "t", mark_names[m]);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	else if (rc == SQLITE_DONE)
+		*out = 0;
+	done(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? QUEUE_OK : map_write(rc);
+}
+
+/* Store mark M = V (inside the caller's transaction, or as its own). */
+static int mark_store(queue *q, queue_mark m, int64_t v)
+{
+	sqlite3_stmt *st = q->st[ST_MARK_SET];
+	int rc = bind(st, "ti", mark_names[m], v);
+	if (rc == SQLITE_OK)
+		return run(st);
+	done(st);
+	return rc;
+}
+
+queue_err queue_mark_set(queue *q, queue_mark m, int64_t v)
+{
+	if ((unsigned)m >= QUEUE_MARK_COUNT)
+		return QUEUE_ERR_INVALID;
+	int rc = mark_store(q, m, v);
+	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
+}
+
+/* Apply one change C inside apply_changes' transaction, counting it in ST. */
+static queue_err apply_one(queue *q, const queue_change *c, queue_apply_stats *st)
+{
+	const rstate_event *ev = &c->ev;
+	int64_t id;
+	rstate stored;
+	queue_err err;
+	bool added;
+	int rc;
+
+	if (!terminated(c->ticket, sizeof c->ticket) || !ticket_ok(c->ticket)) {
+		st->unknown++; /* no ticket this kiosk could hold */
+		return QUEUE_OK;
+	}
+	if (c->type == QUEUE_CHANGE_NOTE) {
+		if (!note_ok(&c->note)) {
+			st->conflicts++;
+			return QUEUE_OK;
+		}
+		rc = insert_note(q, c->ticket, &c->note, &added);
+		if (rc != SQLITE_OK)
+			return map_write(rc);
+		if (added)
+			st->applied++;
+		else
+			st->unknown++;
+		return QUEUE_OK;
+	}
+
+	err = find_request(q, c->ticket, &id, &stored);
+	if (err == QUEUE_ERR_NOT_FOUND) {
+		st->unknown++;
+		return QUEUE_OK;
+	}
+	if (err)
+		return err;
+	if (stored == ev->from && event_fields_ok(ev) &&
+	    rstate_check(ev->from, ev->to, ev->role, ev->reason) == RSTATE_OK) {
+		rc = append_locked(q, id, c->ticket, ev, NULL);
+		if (rc != SQLITE_OK)
+			return map_write(rc);
+		st->applied++;
+	} else if (stored != ev->from && stored == ev->to) {
+		st->repeats++;
+	} else {
+		st->conflicts++;
+	}
+	return QUEUE_OK;
+}
+
+queue_err queue_apply_changes(queue *q, const queue_change *c, int n, int64_t next, queue_apply_stats *st)
+{
+	queue_apply_stats counts = {0};
+	int64_t cursor = 0;
+	queue_err err;
+	int rc;
+
+	if (st)
+		memset(st, 0, sizeof *st);
+	if (n < 0 || n > CHANGES_MAX || (c == NULL && n > 0))
+		return QUEUE_ERR_INVALID;
+	for (int i = 0; i < n; i++) {
+		if (c[i].type != QUEUE_CHANGE_EVENT && c[i].type != QUEUE_CHANGE_NOTE)
+			return QUEUE_ERR_INVALID;
+	}
+
+	rc = run(q->st[ST_BEGIN_WRITE]);
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	/* Read inside the transaction: no other connection moves it meanwhile. */
+	err = queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &cursor);
+	if (err == QUEUE_OK && next < cursor)
+		err = QUEUE_ERR_INVALID; /* the feed never goes back: a server mix-up */
+	for (int i = 0; i < n && err == QUEUE_OK; i++)
+		err = apply_one(q, &c[i], &counts);
+	if (err == QUEUE_OK) {
+		rc = mark_store(q, QUEUE_MARK_CHANGES_CURSOR, next);
+		if (rc == SQLITE_OK)
+			rc = run(q->st[ST_COMMIT]);
+		if (rc != SQLITE_OK)
+			err = map_write(rc);
+	}
+	if (err) {
+		abandon(q);
+		return err;
+	}
+	if (st)
+		*st = counts;
+	return QUEUE_OK;
+}
+
+/* The skeleton of the stored request JSON[0..LEN): what a purged request
+ * keeps (ticket, link, kiosk, state, times, how the identity was
+ * established, the reason's category, which documents and which fields),
+ * every string that could name or reach a person emptied. *OUT as
+ * reqjson_encode(). */
+static queue_err skeleton(const char *json, size_t len, char **out)
+{
+	req *full = malloc(sizeof *full), *sk = malloc(sizeof *sk);
+	queue_err err = QUEUE_ERR_NOMEM;
+
+	*out = NULL;
+	if (full && sk) {
+		err = reqjson_decode(json, len, full, NULL, 0) == REQJSON_OK ? QUEUE_OK : QUEUE_ERR_IO;
+		if (err == QUEUE_OK) {
+			req_init(sk);
+			memcpy(sk->ticket, full->ticket, sizeof sk->ticket);
+			memcpy(sk->resubmit_of, full->resubmit_of, sizeof sk->resubmit_of);
+			memcpy(sk->kiosk_id, full->kiosk_id, sizeof sk->kiosk_id);
+			sk->id_source = full->id_source;
+			for (int f = 0; f < REQ_F_COUNT; f++)
+				sk->f[f].change = full->f[f].change;
+			sk->reason = full->reason;
+			memcpy(sk->docs, full->docs, sizeof sk->docs);
+			memcpy(sk->consent_version, full->consent_version, sizeof sk->consent_version);
+			sk->consent_at = full->consent_at;
+			sk->submitted_at = full->submitted_at;
+			sk->state = full->state;
+			err = map_reqjson(reqjson_encode(sk, out));
+			if (err == QUEUE_ERR_INVALID)
+				err = QUEUE_ERR_IO;
+		}
+	}
+	if (full)
+		req_wipe(full);
+	if (sk)
+		req_wipe(sk);
+	free(full);
+	free(sk);
+	return err;
+}
+
+/* The ids of the requests due for purging (cutoff CUTOFF) into *IDS
+ * (malloc()ed), *N how many. Inside purge's transaction. */
+static queue_err purge_candidates(queue *q, int64_t cutoff, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st = q->st[ST_PURGE_FIND];
+	size_t cap = 0;
+	int rc = bind(st, "i", cutoff);
+
+	*ids = NULL;
+	*n = 0;
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			int64_t *grown = realloc(*ids, ncap * sizeof **ids);
+			if (grown == NULL) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			*ids = grown;
+			cap = ncap;
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	done(st);
+	if (rc != SQLITE_DONE) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return map_write(rc);
+	}
+	return QUEUE_OK;
+}
+
+/* Purge request ID (a candidate) at NOW, inside purge's transaction. */
+static queue_err purge_one(queue *q, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st = q->st[ST_REQ_PAYLOAD];
+	char *sk = NULL;
+	queue_err err;
+	int rc = bind(st, "i", id);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		done(st);
+		return map_write(rc);
+	}
+	const char *p = (const char *)sqlite3_column_text(st, 0);
+	int len = sqlite3_column_bytes(st, 0);
+	err = p && len >= 0 ? skeleton(p, (size_t)len, &sk) : QUEUE_ERR_IO;
+	done(st);
+	if (err)
+		return err;
+
+	st = q->st[ST_PURGE_REQ];
+	rc = bind(st, "iti", id, sk, now);
+	if (rc == SQLITE_OK)
+		rc = run(st);
+	else
+		done(st);
+	reqjson_free(&sk);
+	if (rc == SQLITE_OK) {
+		st = q->st[ST_PURGE_NOTES];
+		rc = bind(st, "i", id);
+		if (rc == SQLITE_OK)
+			rc = run(st);
+		else
+			done(st);
+	}
+	/* Its outbox entries are all done, and a done entry's payload is ''
+	 * already (a CHECK of the table): nothing left to empty there. */
+	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
+}
+
+queue_err queue_purge(queue *q, int64_t now, int retention_days, int64_t *n)
+{
+	int64_t *ids = NULL;
+	size_t count = 0;
+	queue_err err;
+	int rc;
+
+	if (retention_days < 1 || retention_days > 3650 || now < 0)
+		return QUEUE_ERR_INVALID;
+	rc = run(q->st[ST_BEGIN_WRITE]);
+	if (rc != SQLITE_OK)
+		return map_rc(rc);
+	err = purge_candidates(q, now - (int64_t)retention_days * 86400, &ids, &count);
+	for (size_t i = 0; i < count && err == QUEUE_OK; i++)
+		err = purge_one(q, ids[i], now);
+	free(ids);
+	if (err == QUEUE_OK) {
+		rc = run(q->st[ST_COMMIT]);
+		if (rc != SQLITE_OK)
+			err = map_write(rc);
+	}
+	if (err) {
+		abandon(q);
+		return err;
+	}
+	/* secure_delete zeroed the old bytes in the database pages, but the
+	 * WAL still holds earlier images of those pages until it is
+	 * checkpointed and cut: do it now, waiting up to busy_timeout_ms for
+	 * readers. If it cannot, the frames go with a later checkpoint. */
+	if (count > 0)
+		sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (n)
+		*n = (int64_t)count;
+	return QUEUE_OK;
 }

@@ -70,7 +70,7 @@ queue_err queue_hold_write_lock(queue *q, bool hold);
 /* Name of E for logs ("database busy"); never NULL, never personal data. */
 const char *queue_err_name(queue_err e);
 
-#define QUEUE_SCHEMA_VERSION 1 /* the user_version queue_open() migrates to */
+#define QUEUE_SCHEMA_VERSION 2 /* the user_version queue_open() migrates to */
 #define QUEUE_BUSY_TIMEOUT_DEFAULT_MS 2000
 #define QUEUE_EVENTS_MAX 32 /* events a status holds (rstate has no cycles: a
 			       history has at most RSTATE_COUNT - 1 events) */
@@ -129,8 +129,8 @@ queue_err queue_checkpoint(queue *q);
  * (ticket_parse()'s form), state RSTATE_QUEUED, submitted_at > 0, a
  * non-empty kiosk_id, f[REQ_F_NIK].current holding the 16-digit NIK (its
  * last 4 digits become the status-screen check), and resubmit_of "" or a
- * canonical ticket. It is stored as reqjson (requests.payload, and the
- * outbox entry's payload).
+ * canonical ticket. It is stored as reqjson in requests.payload, the
+ * bytes its outbox entry sends (the entry holds no second copy).
  * FIRST (not NULL): the draft -> queued event (from rstate_apply()), with a
  * non-empty actor.
  * DEADLINE_AT, TARGET_AT, DEADLINE_UNCOVERED: from the calendar (cal.h),
@@ -164,6 +164,7 @@ typedef struct queue_status {
 	rstate_event events[QUEUE_EVENTS_MAX];
 	int n_notes;          /* entries used in NOTES, oldest first */
 	queue_note notes[QUEUE_NOTES_MAX];
+	bool purged;          /* retention removed the personal data: r's fields are "" */
 } queue_status;
 
 /*
@@ -212,7 +213,9 @@ queue_err queue_add_note(queue *q, const char *ticket, const queue_note *n);
 /*
  * Number of outbox entries in STATE ("pending", "in_flight", "done",
  * "dead"), or of all entries when STATE is NULL, into *OUT (OUT, not NULL;
- * untouched on error).
+ * untouched on error). pending, in_flight and dead are read from small
+ * indexes (cheap after every batch); done and all walk the whole table
+ * (diagnostics only: tens of milliseconds at a million entries).
  * Returns QUEUE_OK; QUEUE_ERR_INVALID for another STATE; QUEUE_ERR_BUSY,
  * QUEUE_ERR_IO, QUEUE_ERR_NOMEM.
  */
@@ -234,5 +237,212 @@ queue_err queue_get_info(queue *q, queue_info *out);
 
 /* Zero every byte of *S (explicit_bzero): it holds personal data. */
 void queue_status_wipe(queue_status *s);
+
+/* ==== the outbox, as the sync engine drains it (schema version 2) ==========
+ *
+ * Entries are sent in outbox.seq order (the local order, never the wall
+ * clock). One entry's life: pending -> (claim) in_flight -> (settle) done,
+ * dead, or pending again with a later next_attempt_at. An entry left
+ * in_flight by a crash goes back to pending with queue_outbox_recover(),
+ * which the engine calls once when it starts, before its first claim; it
+ * keeps its idempotency key, so its resend is recognised centrally.
+ * A retried entry holds back every pending entry after it (an event never
+ * overtakes its request); a dead entry holds back nothing.
+ * Times in milliseconds are epoch milliseconds (the engine's wall clock);
+ * a next_attempt_at more than QUEUE_RETRY_CLAMP_MS in the future (the clock
+ * was set back) counts as due now.
+ */
+
+#define QUEUE_RETRY_CLAMP_MS (3600 * 1000LL)
+#define QUEUE_REASON_MAX 160 /* bytes of a last_error / dead reason, NUL included */
+#define QUEUE_IDEM_KEY_LEN 32
+
+/* What an outbox entry carries, and so which endpoint takes it. */
+typedef enum queue_kind {
+	QUEUE_KIND_REQUEST,    /* "request": POST /v1/requests, reqjson of the request */
+	QUEUE_KIND_EVENT,      /* "event": POST /v1/events, reqjson_encode_event() */
+	QUEUE_KIND_COMPLAINT,  /* "complaint": POST /v1/complaints */
+	QUEUE_KIND_SURVEY,     /* "survey": POST /v1/surveys */
+	QUEUE_KIND_REVOCATION, /* "revocation": POST /v1/revocations */
+	QUEUE_KIND_COUNT
+} queue_kind;
+
+/* Wire/storage name of K ("request"); "?" out of range. Never NULL. */
+const char *queue_kind_name(queue_kind k);
+
+/* One claimed entry. PAYLOAD holds personal data: queue_entry_wipe(). */
+typedef struct queue_entry {
+	int64_t seq;
+	queue_kind kind;
+	char idem_key[QUEUE_IDEM_KEY_LEN + 1]; /* lowercase hex */
+	char ticket[TICKET_TEXT_MAX];          /* request / event: the ticket; else "" */
+	int attempts;                          /* settled attempts before this one */
+	char *payload;                         /* malloc()ed, NUL-terminated JSON */
+	size_t payload_len;                    /* strlen(payload) */
+} queue_entry;
+
+/* Zero and free E->payload, then zero *E. E may be an already wiped entry. */
+void queue_entry_wipe(queue_entry *e);
+
+/*
+ * Store a new outbox entry of KIND (COMPLAINT, SURVEY or REVOCATION; the
+ * other kinds are written by queue_submit() and queue_append_event()) with
+ * the JSON PAYLOAD[0..LEN) (need not be NUL-terminated; valid UTF-8, no
+ * NUL, 1..65536 bytes; checked only for those), due now, with a fresh
+ * idempotency key and ticket "", in one durable transaction. *SEQ (OUT,
+ * may be NULL) gets its seq.
+ * Returns QUEUE_OK, QUEUE_ERR_INVALID, QUEUE_ERR_BUSY, QUEUE_ERR_FULL,
+ * QUEUE_ERR_IO, QUEUE_ERR_NOMEM (nothing written on error).
+ */
+queue_err queue_outbox_add(queue *q, queue_kind kind, const char *payload, size_t len, int64_t *seq);
+
+/* Every in_flight entry back to pending (attempts, key and due time
+ * unchanged); *N (OUT, may be NULL) gets how many. One durable transaction.
+ * Returns QUEUE_OK, QUEUE_ERR_BUSY, QUEUE_ERR_FULL, QUEUE_ERR_IO,
+ * QUEUE_ERR_NOMEM. */
+queue_err queue_outbox_recover(queue *q, int64_t *n);
+
+/*
+ * Claim the next entries to send: the pending entries in seq order,
+ * starting at the first, as long as each is due (next_attempt_at <= NOW_MS,
+ * or beyond the clamp), at most MAX (1..256) of them, marked in_flight in
+ * one transaction. OUT (OUT, MAX entries, not NULL; overwritten, not
+ * freed: wipe earlier entries first) gets them in seq order with their
+ * payloads (a request entry's is requests.payload), *N (OUT) how many, and
+ * the caller owns them (queue_entry_wipe()). When there is nothing to send
+ * *N is 0 and *WAIT_MS (OUT, not NULL) is how long until the first pending
+ * entry is due, or -1 when no entry is pending; when *N > 0 it is 0. On
+ * error *N is 0 and OUT's entries are wiped.
+ * The claim's commit is not fsynced: after a power cut its entries may be
+ * pending again, exactly what queue_outbox_recover() would make of them.
+ * Returns QUEUE_OK, QUEUE_ERR_INVALID (MAX out of range, NOW_MS negative), QUEUE_ERR_BUSY,
+ * QUEUE_ERR_FULL, QUEUE_ERR_IO (also for a stored row this code cannot
+ * read), QUEUE_ERR_NOMEM.
+ */
+queue_err queue_outbox_claim(queue *q, int64_t now_ms, int max, queue_entry *out, int *n,
+			     int64_t *wait_ms);
+
+typedef enum queue_outcome {
+	QUEUE_OUT_DONE,   /* the central service has it: state done, payload emptied */
+	QUEUE_OUT_RETRY,  /* send again at retry_at_ms: pending, attempts + 1, last_error */
+	QUEUE_OUT_DEAD,   /* refused for good: dead, attempts + 1, last_error = reason */
+	QUEUE_OUT_UNSENT, /* claimed but never sent: pending, as before the claim */
+} queue_outcome;
+
+/* How one claimed entry ended. */
+typedef struct queue_result {
+	int64_t seq;
+	queue_outcome outcome;
+	int http_status;                /* 0 when no answer came */
+	char reason[QUEUE_REASON_MAX];  /* RETRY / DEAD: why, for staff; no personal data */
+	int64_t retry_at_ms;            /* RETRY: when it is due again */
+	int64_t received_at;            /* DONE of a request: the central service's
+					   received_at (epoch s); 0 = not given */
+} queue_result;
+
+/*
+ * Record how N (1..256) claimed entries ended, in one durable transaction.
+ * A DONE request entry also moves its request queued -> received (role
+ * central, actor "central", at received_at, or NOW_MS / 1000 when 0) when
+ * it is still queued (an officer may have moved it meanwhile: then
+ * nothing is added). http_status 0 is stored as "no status". Every
+ * RES[i].seq must be an in_flight entry (a seq twice in RES is not), else
+ * QUEUE_ERR_STATE and nothing changes.
+ * QUEUE_ERR_INVALID: RES NULL, N out of range, NOW_MS negative, an outcome
+ * out of range, a reason not terminated in its array, a negative received_at.
+ * Returns QUEUE_OK, QUEUE_ERR_INVALID, QUEUE_ERR_STATE, QUEUE_ERR_BUSY,
+ * QUEUE_ERR_FULL, QUEUE_ERR_IO, QUEUE_ERR_NOMEM.
+ */
+queue_err queue_outbox_settle(queue *q, const queue_result *res, int n, int64_t now_ms);
+
+/* A dead letter as staff see it (no payload). */
+typedef struct queue_letter {
+	int64_t seq;
+	queue_kind kind;
+	char ticket[TICKET_TEXT_MAX];
+	int attempts;
+	char reason[QUEUE_REASON_MAX];
+} queue_letter;
+
+/* Up to MAX (>= 0) dead letters, oldest (lowest seq) first, into OUT (may
+ * be NULL when MAX is 0); *N (OUT, not NULL) how many. A reason longer
+ * than the array is cut at a character boundary. Returns QUEUE_OK,
+ * QUEUE_ERR_INVALID, QUEUE_ERR_BUSY, QUEUE_ERR_IO, QUEUE_ERR_NOMEM. */
+queue_err queue_outbox_dead(queue *q, queue_letter *out, int max, int *n);
+
+/* Dead letter SEQ (or every dead letter when SEQ is 0) back to pending,
+ * due now, with its key, attempts and seq unchanged (a technician's
+ * "retry": it goes out in its old place in the order). *N (may be NULL)
+ * how many. QUEUE_ERR_NOT_FOUND when SEQ names no dead letter;
+ * QUEUE_ERR_INVALID for a negative SEQ. One durable statement. */
+queue_err queue_outbox_revive(queue *q, int64_t seq, int64_t *n);
+
+/* Sync bookkeeping that must survive a restart. */
+typedef enum queue_mark {
+	QUEUE_MARK_CHANGES_CURSOR, /* "changes_cursor": the last applied change feed seq */
+	QUEUE_MARK_LAST_SUCCESS,   /* "last_success": epoch s of the last settled exchange */
+	QUEUE_MARK_COUNT
+} queue_mark;
+
+/* *OUT (OUT) gets mark M, 0 when never set; queue_mark_set() stores V
+ * durably (any value: a technician may reset the cursor). Both give
+ * QUEUE_ERR_INVALID for M out of range. */
+queue_err queue_mark_get(queue *q, queue_mark m, int64_t *out);
+queue_err queue_mark_set(queue *q, queue_mark m, int64_t v);
+
+/* One item of the central service's change feed (docs/sync-protocol.md). */
+typedef enum queue_change_type { QUEUE_CHANGE_EVENT, QUEUE_CHANGE_NOTE } queue_change_type;
+
+typedef struct queue_change {
+	int64_t seq;
+	queue_change_type type;
+	char ticket[TICKET_TEXT_MAX];
+	rstate_event ev;  /* QUEUE_CHANGE_EVENT */
+	queue_note note;  /* QUEUE_CHANGE_NOTE */
+} queue_change;
+
+typedef struct queue_apply_stats {
+	int applied;   /* events appended and notes stored */
+	int repeats;   /* events already applied (the local state is its "to") */
+	int conflicts; /* events whose "from" is not the local state */
+	int unknown;   /* changes for tickets this kiosk does not hold */
+} queue_apply_stats;
+
+/*
+ * Apply a page of N (0..500) changes C and set the changes cursor to
+ * NEXT, in one durable transaction: an event is appended (as
+ * queue_append_event(), never to the outbox) when its from is the stored
+ * state, counted as a repeat when the stored state is already its to,
+ * as a conflict otherwise (and the ticket logged by the caller); a
+ * note is stored as queue_add_note(). A change that the state machine or
+ * the note rules refuse counts as a conflict, never as an error; a change
+ * for a ticket this kiosk does not hold (or a malformed one) counts as
+ * unknown. C may be NULL when N is 0 (the cursor still moves).
+ * NEXT must be >= the stored cursor (QUEUE_ERR_INVALID), read inside the
+ * transaction; so must each change's type be in range.
+ * *ST (OUT, may be NULL) gets the counts (all zero on error). On any error
+ * nothing of the page is applied and the cursor stays.
+ */
+queue_err queue_apply_changes(queue *q, const queue_change *c, int n, int64_t next,
+			      queue_apply_stats *st);
+
+/*
+ * Retention: remove the personal data of every request that is closed,
+ * whose last event is at least RETENTION_DAYS (1..3650) days before NOW
+ * (epoch s), and whose outbox entries are all done. Its payload becomes
+ * its skeleton (ticket, kiosk, state, times; no field values), its notes'
+ * texts become "", its outbox payloads "", and purged_at is set; the
+ * ticket, nik_last4 and the event history stay, so the status screen still
+ * shows the timeline. *N (OUT, may be NULL) gets how many were purged.
+ * A request whose entry is dead keeps its data (a technician may revive
+ * the entry). One transaction; secure_delete zeroes the freed bytes, and
+ * when something was purged the WAL, which still holds older images of
+ * those pages, is checkpointed and truncated right after (waiting up to
+ * busy_timeout_ms for readers; if it cannot, a later checkpoint does it).
+ * Returns QUEUE_OK, QUEUE_ERR_INVALID (RETENTION_DAYS out of range, NOW
+ * negative), QUEUE_ERR_BUSY, QUEUE_ERR_FULL, QUEUE_ERR_IO (also for a
+ * stored request this code cannot read), QUEUE_ERR_NOMEM.
+ */
+queue_err queue_purge(queue *q, int64_t now, int retention_days, int64_t *n);
 
 #endif

@@ -310,6 +310,11 @@ reqjson_err reqjson_encode_event(const char *ticket, const rstate_event *ev, cha
 	return enc_finish(&e, root, out);
 }
 
+void reqjson_init(void)
+{
+	allocs_init();
+}
+
 void reqjson_free(char **s)
 {
 	if (*s == NULL)

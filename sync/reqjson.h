@@ -144,4 +144,12 @@ reqjson_err reqjson_decode_event(const char *json, size_t len, char ticket[TICKE
  */
 void reqjson_free(char **s);
 
+/*
+ * Install the zeroing jansson allocation functions now (once per process;
+ * later calls do nothing), for other modules of sync/ that parse with
+ * jansson themselves (answer.c) before they call anything else here.
+ * Thread-safe; never blocks beyond pthread_once().
+ */
+void reqjson_init(void);
+
 #endif

@@ -10,6 +10,7 @@ tmp=$(mktemp -d)
 trap 'kill $kpid $xpid 2>/dev/null; rm -rf "$tmp"' EXIT
 # The shipped configuration with fullscreen on; paths made absolute.
 sed -e 's/^fullscreen = no/fullscreen = yes/' -e "s|^holidays = assets|holidays = $SRC/assets|" \
+    -e "s|^secret_file = assets|secret_file = $SRC/assets|" \
     "$SRC/kiosk.conf" > "$tmp/kiosk.conf"
 "$BUILD/app/kiosk" -n -c "$tmp/kiosk.conf" || { echo "FAIL: configuration"; exit 1; }
 exec 3>"$tmp/display"

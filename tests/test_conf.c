@@ -574,6 +574,64 @@ static void test_missing_font(void **state)
 	       "No such file or directory\n");
 }
 
+/* The central service: secret file, pinned key, timeouts and retries. */
+static void test_central(void **state)
+{
+	const char *url = "url = https://ams.example.go.id/api";
+	char line[600];
+	struct result r;
+
+	(void)state;
+	snprintf(line, sizeof line, "%s\nsecret_file = %s/assets/dev/kiosk.key\n"
+		 "pin = sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;"
+		 "sha256//BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=\n"
+		 "timeout_ms = 5000\nretry_base_ms = 200\nretry_cap_ms = 60000\npoll_seconds = 10",
+		 url, KIOSK_SOURCE_DIR);
+	char *text = edit(BASE, url, line, NULL);
+	load_text(&r, text);
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.c.central.secret_file, "/assets/dev/kiosk.key"));
+	assert_int_equal(r.c.central.timeout_ms, 5000);
+	assert_int_equal(r.c.central.retry_base_ms, 200);
+	assert_int_equal(r.c.central.retry_cap_ms, 60000);
+	assert_int_equal(r.c.central.poll_s, 10);
+	assert_non_null(strstr(r.c.central.pin, ";sha256//BBBB"));
+	free(r.errs);
+	free(text);
+	/* Defaults when absent: no secret (nothing is sent), 15 s, 1 s, 5 min, 30 s. */
+	load_text(&r, BASE);
+	assert_int_equal(r.rc, 0);
+	assert_string_equal(r.c.central.secret_file, "");
+	assert_int_equal(r.c.central.timeout_ms, 15000);
+	assert_int_equal(r.c.central.retry_base_ms, 1000);
+	assert_int_equal(r.c.central.retry_cap_ms, 300000);
+	assert_int_equal(r.c.central.poll_s, 30);
+	free(r.errs);
+
+	snprintf(line, sizeof line, "%s\nsecret_file = no-such.key", url);
+	text = edit(BASE, url, line, NULL);
+	load_text(&r, text);
+	assert_int_equal(r.rc, 1);
+	assert_non_null(strstr(r.errs, ":20: central.secret_file: cannot read \"no-such.key\""));
+	free(r.errs);
+	free(text);
+	snprintf(line, sizeof line, "%s\npin = sha256//short=", url);
+	check1(url, line, 1,
+	       "{F}:20: central.pin: must be sha256// and the base64 SHA-256 of the public key (44 "
+	       "characters), several separated by ';', got \"sha256//short=\"\n");
+	snprintf(line, sizeof line, "%s\nretry_base_ms = 5000\nretry_cap_ms = 2000", url);
+	check1(url, line, 1,
+	       "{F}:21: central.retry_cap_ms: must be at least central.retry_base_ms (5000), got 2000\n");
+	snprintf(line, sizeof line, "%s\ntimeout_ms = 999", url);
+	check1(url, line, 1,
+	       "{F}:20: central.timeout_ms: must be a whole number of milliseconds between 1000 and "
+	       "60000, got \"999\"\n");
+	snprintf(line, sizeof line, "%s\npoll_seconds = 4", url);
+	check1(url, line, 1,
+	       "{F}:20: central.poll_seconds: must be a whole number of seconds between 5 and 3600, "
+	       "got \"4\"\n");
+}
+
 /* The request store: a file whose folder may be created, and a retention. */
 static void test_storage(void **state)
 {
@@ -838,7 +896,10 @@ static void test_print_keys(void **state)
 		lines++;
 	for (p = out; (p = strstr(p, " required ")) != NULL; p++)
 		required++;
-	assert_int_equal(lines, REQUIRED_KEYS + 5); /* window, allow, timeout_ms, level, retention_days */
+	/* Optional: window, allow, reader timeout_ms, level, retention_days and
+	 * central secret_file, pin, ca_file, timeout_ms, retry_base_ms,
+	 * retry_cap_ms, poll_seconds. */
+	assert_int_equal(lines, REQUIRED_KEYS + 12);
 	assert_int_equal(required, REQUIRED_KEYS);
 	assert_non_null(strstr(out, "session.idle_timeout"));
 	free(out);
@@ -874,6 +935,7 @@ int main(void)
 		cmocka_unit_test(test_fmt),
 		cmocka_unit_test(test_print_keys),
 		cmocka_unit_test(test_storage),
+		cmocka_unit_test(test_central),
 		cmocka_unit_test(test_bad_holidays),
 	};
 

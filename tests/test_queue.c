@@ -11,6 +11,13 @@
  * consistent. Two forked children play crashes: one dies with a large
  * uncommitted transaction spilled into the WAL, one is SIGKILLed while it
  * submits in a loop; after each, the parent finds whole requests only.
+ *
+ * Schema version 2 and the outbox the sync engine drains: a version 1 file
+ * written with the DDL frozen below is upgraded with every row, seq, key
+ * and the sequence's high-water mark kept; the engine's calls (claim,
+ * settle, recover, dead letters, marks, change-feed pages) are checked by
+ * what they leave in the file; retention is checked by searching the raw
+ * database and WAL bytes for the purged person's NIK and name.
  * The people are made up (Siti Nur'aini, Budi Santoso).
  */
 #include <setjmp.h>
@@ -228,13 +235,13 @@ static void test_open_fresh(void **state)
 	queue_close(&q); /* closing NULL is fine */
 
 	/* What is stored in the file itself, seen by another connection. */
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), QUEUE_SCHEMA_VERSION);
 	char mode[16];
 	raw_text(path, "PRAGMA journal_mode", mode, sizeof mode);
 	assert_string_equal(mode, "wal");
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
-				       " ('requests', 'events', 'outbox', 'notifications')"),
-			 4);
+				       " ('requests', 'events', 'outbox', 'notifications', 'marks')"),
+			 5);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), 2);
 
 	/* Options. */
@@ -265,7 +272,7 @@ static void test_reopen_keeps_data(void **state)
 	q = open_ok(path, NULL);
 	queue_info info;
 	assert_int_equal(queue_get_info(q, &info), QUEUE_OK);
-	assert_int_equal(info.user_version, 1);
+	assert_int_equal(info.user_version, QUEUE_SCHEMA_VERSION);
 	assert_int_equal(queue_lookup(q, r.ticket, NIK_SITI + 12, &st), QUEUE_OK);
 	assert_string_equal(st.r.f[REQ_F_NAME].current, "Siti Nur'aini");
 	rstate_event ev = event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_CENTRAL, "ams", T_SUBMIT + 60, NULL);
@@ -376,9 +383,10 @@ static void test_submit_lookup(void **state)
 				       " AND state = 'queued' AND resubmit_of IS NULL AND deadline_uncovered = 1"
 				       " AND updated_at = 1767318300"),
 			 1);
-	/* The outbox carries exactly the stored payload, the request's JSON. */
+	/* The outbox entry points at the request, whose stored JSON it sends
+	 * (no second copy: see the claim tests for the bytes sent). */
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox o JOIN requests r ON o.ref_id = r.id"
-				       " WHERE o.payload = r.payload AND o.kind = 'request'"
+				       " WHERE o.payload = '' AND o.kind = 'request' AND o.ticket = r.ticket"
 				       " AND o.state = 'pending' AND o.attempts = 0"),
 			 1);
 	char *json = NULL;
@@ -967,6 +975,1280 @@ static void test_crash_kill_during_submits(void **state)
 	queue_status_wipe(&st);
 }
 
+/* ---- schema version 2: upgrades ----------------------------------------------------- */
+
+/* The schema of version 1 exactly as kiosks in the field wrote it (frozen
+ * here: migration 1 in queue.c must never change, and this copy proves
+ * upgrades from it). */
+static const char v1_ddl[] =
+	"CREATE TABLE requests ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket TEXT UNIQUE NOT NULL,"
+	" resubmit_of TEXT,"
+	" kiosk_id TEXT NOT NULL,"
+	" state TEXT NOT NULL,"
+	" nik_last4 TEXT NOT NULL CHECK (length(nik_last4) = 4),"
+	" payload TEXT NOT NULL,"
+	" submitted_at INTEGER NOT NULL,"
+	" deadline_at INTEGER NOT NULL,"
+	" target_at INTEGER NOT NULL,"
+	" deadline_uncovered INTEGER NOT NULL DEFAULT 0 CHECK (deadline_uncovered IN (0, 1)),"
+	" updated_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" request_id INTEGER NOT NULL REFERENCES requests(id),"
+	" from_state TEXT NOT NULL,"
+	" to_state TEXT NOT NULL,"
+	" role TEXT NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" reason TEXT NOT NULL DEFAULT ''"
+	") STRICT;"
+	"CREATE INDEX events_by_request ON events (request_id, id);"
+	"CREATE TRIGGER events_no_update BEFORE UPDATE ON events"
+	" BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events"
+	" BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+	"CREATE TABLE outbox ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" idem_key TEXT UNIQUE NOT NULL CHECK (length(idem_key) = 32),"
+	" kind TEXT NOT NULL CHECK (kind IN ('request', 'event')),"
+	" ref_id INTEGER NOT NULL,"
+	" payload TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'in_flight', 'done', 'dead'))"
+	") STRICT;"
+	"CREATE INDEX outbox_due ON outbox (state, next_attempt_at, seq);"
+	"CREATE TABLE notifications ("
+	" id INTEGER PRIMARY KEY,"
+	" request_id INTEGER NOT NULL REFERENCES requests(id),"
+	" channel TEXT NOT NULL CHECK (channel IN ('email', 'sms', 'kiosk')),"
+	" kind TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" text TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX notifications_by_request ON notifications (request_id, id);"
+	"PRAGMA user_version = 1;";
+
+/* Run SQL with its ?1.. bound from FMT ('t' text, 'i' int64) on DB. */
+static void raw_exec(sqlite3 *db, const char *sql, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("prepare: %s", sqlite3_errmsg(db));
+	va_start(ap, fmt);
+	for (int i = 0; fmt[i]; i++) {
+		if (fmt[i] == 't')
+			sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+	}
+	va_end(ap);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail_msg("step: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+}
+
+/*
+ * A version 1 file as the version 1 code left it: Siti's request
+ * (verified at the kiosk: an event entry), Budi's request (its entry dead
+ * after 3 attempts), a note, and a fourth entry that was written and
+ * removed, so sqlite_sequence (4) is above max(seq) (3).
+ */
+static void make_v1_file(const char *path, char siti_t[TICKET_TEXT_MAX], char budi_t[TICKET_TEXT_MAX])
+{
+	req r;
+	rstate_event first;
+	char *json = NULL, *ev_json = NULL;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1_ddl, NULL, NULL, NULL), SQLITE_OK);
+
+	siti_request(500, &r, &first);
+	snprintf(siti_t, TICKET_TEXT_MAX, "%s", r.ticket);
+	assert_int_equal(reqjson_encode(&r, &json), REQJSON_OK);
+	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
+		     " deadline_at, target_at, updated_at) VALUES (1, ?1, 'PKL-DISKOMINFO-01',"
+		     " 'in_verification', '0001', ?2, ?3, ?4, ?5, ?6)",
+		 "ttiiii", r.ticket, json, T_SUBMIT, T_DEADLINE, T_TARGET, T_SUBMIT + 600);
+	raw_exec(
+		db,
+		"INSERT INTO events VALUES (1, 1, 'draft', 'queued', 'applicant', 'PKL-DISKOMINFO-01',"
+		" ?1, '')",
+		"i", T_SUBMIT);
+	rstate_event ev = event(RSTATE_QUEUED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verifikator01",
+				T_SUBMIT + 600, NULL);
+	assert_int_equal(reqjson_encode_event(r.ticket, &ev, &ev_json), REQJSON_OK);
+	raw_exec(db,
+		 "INSERT INTO events VALUES (2, 1, 'queued', 'in_verification', 'officer', 'verifikator01',"
+		 " ?1, '')",
+		 "i", T_SUBMIT + 600);
+	raw_exec(db, "INSERT INTO outbox (idem_key, kind, ref_id, payload, next_attempt_at)"
+		     " VALUES ('00000000000000000000000000000001', 'request', 1, ?1, ?2)",
+		 "ti", json, T_SUBMIT);
+	reqjson_free(&json);
+
+	budi_request(501, &r, &first);
+	snprintf(budi_t, TICKET_TEXT_MAX, "%s", r.ticket);
+	assert_int_equal(reqjson_encode(&r, &json), REQJSON_OK);
+	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
+		     " deadline_at, target_at, updated_at) VALUES (2, ?1, 'PKL-DISKOMINFO-01', 'queued',"
+		     " '0002', ?2, ?3, ?4, ?5, ?3)",
+		 "ttiii", r.ticket, json, T_SUBMIT + 60, T_DEADLINE, T_TARGET);
+	raw_exec(
+		db,
+		"INSERT INTO events VALUES (3, 2, 'draft', 'queued', 'applicant', 'PKL-DISKOMINFO-01',"
+		" ?1, '')",
+		"i", T_SUBMIT + 60);
+	raw_exec(db,
+		 "INSERT INTO outbox (idem_key, kind, ref_id, payload, next_attempt_at, attempts,"
+		 " last_error, state) VALUES ('00000000000000000000000000000002', 'request', 2, ?1, ?2, 3,"
+		 " 'HTTP 409 ticket_exists', 'dead')",
+		 "ti", json, T_SUBMIT + 60);
+	raw_exec(db, "INSERT INTO outbox (idem_key, kind, ref_id, payload, next_attempt_at)"
+		     " VALUES ('00000000000000000000000000000003', 'event', 2, ?1, ?2)",
+		 "ti", ev_json, T_SUBMIT + 600);
+	raw_exec(db, "INSERT INTO outbox (idem_key, kind, ref_id, payload)"
+		     " VALUES ('00000000000000000000000000000004', 'event', 2, '{}')", "");
+	raw_exec(db, "DELETE FROM outbox WHERE seq = 4", "");
+	raw_exec(db, "INSERT INTO notifications (request_id, channel, kind, at, text)"
+		     " VALUES (2, 'sms', 'received', ?1, 'Permohonan diterima')", "i", T_SUBMIT + 61);
+	sqlite3_close(db);
+	reqjson_free(&json);
+	reqjson_free(&ev_json);
+	req_wipe(&r);
+}
+
+static void test_upgrade_from_v1(void **state)
+{
+	char path[512], siti_t[TICKET_TEXT_MAX], budi_t[TICKET_TEXT_MAX], text[256];
+	queue_status st;
+	queue_entry e[8];
+	int n = -1;
+	int64_t wait = 0, seq = 0;
+	db_path(state, "v1", path, sizeof path);
+	make_v1_file(path, siti_t, budi_t);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	/* What version 1 would have sent for entries 1 and 3. */
+	char *before[2] = {NULL, NULL};
+	{
+		sqlite3 *db = raw_open(path);
+		sqlite3_stmt *s = NULL;
+		assert_int_equal(
+			sqlite3_prepare_v2(db, "SELECT payload FROM outbox WHERE seq IN (1, 3) ORDER BY seq",
+					   -1, &s, NULL),
+			SQLITE_OK);
+		for (int i = 0; i < 2; i++) {
+			assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+			before[i] = strdup((const char *)sqlite3_column_text(s, 0));
+		}
+		sqlite3_finalize(s);
+		sqlite3_close(db);
+	}
+
+	queue *q = open_ok(path, NULL);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	/* Every row kept, with its seq and key; times now in milliseconds; tickets filled. */
+	assert_counts(path, 2, 3, 3);
+	assert_int_equal(count_rows(path).notes, 1);
+	char keys[64];
+	raw_text(path, "SELECT group_concat(seq || ':' || substr(idem_key, 32), ',') FROM"
+		       " (SELECT * FROM outbox ORDER BY seq)",
+		 keys, sizeof keys);
+	assert_string_equal(keys, "1:1,2:2,3:3");
+	assert_int_equal(raw_int(path, "SELECT next_attempt_at FROM outbox WHERE seq = 1"), T_SUBMIT * 1000);
+	assert_int_equal(raw_int(path, "SELECT next_attempt_at FROM outbox WHERE seq = 2"),
+			 (T_SUBMIT + 60) * 1000);
+	assert_int_equal(raw_int(path, "SELECT next_attempt_at FROM outbox WHERE seq = 3"),
+			 (T_SUBMIT + 600) * 1000);
+	raw_text(path, "SELECT ticket FROM outbox WHERE seq = 1", text, sizeof text);
+	assert_string_equal(text, siti_t);
+	raw_text(path, "SELECT ticket FROM outbox WHERE seq = 2", text, sizeof text);
+	assert_string_equal(text, budi_t);
+	raw_text(path, "SELECT ticket FROM outbox WHERE seq = 3", text, sizeof text); /* via events */
+	assert_string_equal(text, siti_t);
+	/* Request entries no longer hold a copy of the request's JSON; an
+	 * event entry keeps its own. */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'request' AND payload = ''"),
+			 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE kind = 'event' AND payload <> ''"),
+			 1);
+	assert_int_equal(raw_int(path, "SELECT attempts FROM outbox WHERE seq = 2 AND state = 'dead'"
+				       " AND last_error = 'HTTP 409 ticket_exists' AND http_status IS NULL"),
+			 3);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE purged_at IS NULL"), 2);
+	/* The new schema: no old index left, the new ones and marks there. */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'outbox_due'"), 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('outbox_next',"
+				       " 'outbox_dead', 'requests_unpurged', 'marks')"),
+			 4);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'outbox_v2'"), 0);
+	/* The high-water mark moved with the table: seq 4 is never handed out again. */
+	assert_int_equal(raw_int(path, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"), 4);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_sequence"), 1);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_COMPLAINT, "{\"v\":1}", 7, &seq), QUEUE_OK);
+	assert_int_equal(seq, 5);
+	char ok[16];
+	raw_text(path, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+
+	/* The store works on the upgraded file: lookups, and the engine's next batch. */
+	assert_int_equal(queue_lookup(q, siti_t, "0001", &st), QUEUE_OK);
+	assert_int_equal(st.r.state, RSTATE_IN_VERIFICATION);
+	assert_string_equal(st.r.f[REQ_F_NAME].current, "Siti Nur'aini");
+	assert_false(st.purged);
+	assert_int_equal(st.n_events, 2);
+	assert_int_equal(queue_lookup(q, budi_t, "0002", &st), QUEUE_OK);
+	assert_int_equal(st.n_notes, 1);
+	assert_int_equal(queue_outbox_claim(q, (T_SUBMIT + 600) * 1000, 8, e, &n, &wait), QUEUE_OK);
+	assert_int_equal(n, 3); /* the dead one holds nothing back */
+	assert_int_equal(e[0].seq, 1);
+	assert_int_equal(e[0].kind, QUEUE_KIND_REQUEST);
+	assert_string_equal(e[0].ticket, siti_t);
+	assert_string_equal(e[0].idem_key, "00000000000000000000000000000001");
+	assert_string_equal(e[0].payload, before[0]); /* a resend: the same bytes as before */
+	assert_int_equal(e[1].seq, 3);
+	assert_int_equal(e[1].kind, QUEUE_KIND_EVENT);
+	assert_string_equal(e[1].ticket, siti_t);
+	assert_string_equal(e[1].payload, before[1]);
+	free(before[0]);
+	free(before[1]);
+	assert_int_equal(e[2].seq, 5);
+	assert_int_equal(e[2].kind, QUEUE_KIND_COMPLAINT);
+	assert_string_equal(e[2].ticket, "");
+	for (int i = 0; i < n; i++)
+		queue_entry_wipe(&e[i]);
+	queue_close(&q);
+	/* Opened again: nothing more to migrate, nothing changes. */
+	q = open_ok(path, NULL);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox"), 4);
+	queue_close(&q);
+	queue_status_wipe(&st);
+}
+
+static void test_upgrade_failure_keeps_v1(void **state)
+{
+	char path[512], siti_t[TICKET_TEXT_MAX], budi_t[TICKET_TEXT_MAX];
+	db_path(state, "v1_fail", path, sizeof path);
+	make_v1_file(path, siti_t, budi_t);
+	/* A table in the way of migration 2 makes it fail halfway. */
+	sqlite3 *db = raw_open(path);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE marks (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	queue *q = NULL;
+	assert_int_equal(queue_open(&q, path, NULL), QUEUE_ERR_IO);
+	assert_null(q);
+	/* Still version 1, with the old outbox, every row and the old times. */
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('outbox_due',"
+				       " 'outbox_next', 'outbox_v2')"),
+			 1);
+	assert_counts(path, 2, 3, 3);
+	assert_int_equal(raw_int(path, "SELECT next_attempt_at FROM outbox WHERE seq = 1"), T_SUBMIT);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM pragma_table_info('requests')"
+				       " WHERE name = 'purged_at'"),
+			 0);
+}
+
+static void test_upgrade_from_v0(void **state)
+{
+	char path[512];
+	db_path(state, "v0", path, sizeof path);
+	/* An empty file (0 bytes), as a kiosk's first start finds it. */
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+
+	queue *q = open_ok(path, NULL);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
+				       " ('requests', 'events', 'outbox', 'notifications', 'marks')"),
+			 5);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'outbox_v2'"), 0);
+	req r;
+	rstate_event first;
+	siti_request(600, &r, &first);
+	submit_ok(q, &r, &first);
+	/* The first seq is 1, as on a file created at version 2. */
+	assert_int_equal(raw_int(path, "SELECT seq FROM outbox"), 1);
+	assert_int_equal(raw_int(path, "SELECT next_attempt_at FROM outbox"), 0); /* due now */
+	char t[16];
+	raw_text(path, "SELECT ticket FROM outbox", t, sizeof t);
+	assert_string_equal(t, r.ticket);
+	queue_close(&q);
+	req_wipe(&r);
+}
+
+/* ---- the outbox as the engine drains it ------------------------------------------- */
+
+#define NOW_MS (T_SUBMIT * 1000 + 5000)
+
+static queue_result result(int64_t seq, queue_outcome o, int http, const char *reason, int64_t retry_at_ms,
+			   int64_t received_at)
+{
+	queue_result r;
+	memset(&r, 0, sizeof r);
+	r.seq = seq;
+	r.outcome = o;
+	r.http_status = http;
+	snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
+	r.retry_at_ms = retry_at_ms;
+	r.received_at = received_at;
+	return r;
+}
+
+static void settle1(queue *q, int64_t seq, queue_outcome o, int http, const char *reason, int64_t retry_at_ms,
+		    int64_t now_ms)
+{
+	queue_result r = result(seq, o, http, reason, retry_at_ms, 0);
+	queue_err e = queue_outbox_settle(q, &r, 1, now_ms);
+	if (e != QUEUE_OK)
+		fail_msg("settle %lld: %s", (long long)seq, queue_err_name(e));
+}
+
+/* Claim at NOW; the claimed seqs into SEQS (up to 16), their count returned. */
+static int claim_seqs(queue *q, int64_t now_ms, int max, int64_t *seqs, int64_t *wait)
+{
+	queue_entry e[16];
+	int n = -1;
+	assert_true(max <= 16);
+	queue_err err = queue_outbox_claim(q, now_ms, max, e, &n, wait);
+	if (err != QUEUE_OK)
+		fail_msg("claim: %s", queue_err_name(err));
+	for (int i = 0; i < n; i++) {
+		seqs[i] = e[i].seq;
+		queue_entry_wipe(&e[i]);
+	}
+	return n;
+}
+
+static int64_t count_state(queue *q, const char *s)
+{
+	int64_t n = -1;
+	assert_int_equal(queue_outbox_count(q, s, &n), QUEUE_OK);
+	return n;
+}
+
+/* Five requests of Siti (tickets N0..N0+4): outbox seqs 1..5. */
+static void submit_five(queue *q, unsigned n0)
+{
+	req r;
+	rstate_event first;
+	for (unsigned i = 0; i < 5; i++) {
+		siti_request(n0 + i, &r, &first);
+		submit_ok(q, &r, &first);
+	}
+	req_wipe(&r);
+}
+
+static void test_claim_order_and_limits(void **state)
+{
+	char path[512];
+	queue_entry e[8];
+	int64_t seqs[16], wait = 99;
+	int n = -1;
+	db_path(state, "claim", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+
+	/* Nothing at all: nothing to send, nothing pending. */
+	assert_int_equal(claim_seqs(q, NOW_MS, 4, seqs, &wait), 0);
+	assert_int_equal(wait, -1);
+
+	submit_five(q, 700);
+	int64_t seq6 = 0;
+	const char *survey = "{\"v\":1,\"scores\":{\"q1\":4}}";
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_SURVEY, survey, strlen(survey), &seq6), QUEUE_OK);
+	assert_int_equal(seq6, 6);
+
+	/* In seq order, at most MAX, with everything the engine sends. */
+	assert_int_equal(queue_outbox_claim(q, NOW_MS, 2, e, &n, &wait), QUEUE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(wait, 0);
+	char t[TICKET_TEXT_MAX];
+	fx_ticket(700, t);
+	assert_int_equal(e[0].seq, 1);
+	assert_int_equal(e[0].kind, QUEUE_KIND_REQUEST);
+	assert_string_equal(e[0].ticket, t);
+	assert_int_equal(e[0].attempts, 0);
+	assert_int_equal(strlen(e[0].idem_key), QUEUE_IDEM_KEY_LEN);
+	assert_int_equal(e[0].payload_len, strlen(e[0].payload));
+	char stored[4096];
+	raw_text(path, "SELECT payload FROM requests WHERE id = 1", stored, sizeof stored);
+	assert_string_equal(e[0].payload, stored); /* the bytes sent are the bytes stored */
+	assert_non_null(strstr(e[0].payload, NIK_SITI));
+	assert_int_equal(e[1].seq, 2);
+	char key[64];
+	raw_text(path, "SELECT idem_key FROM outbox WHERE seq = 2", key, sizeof key);
+	assert_string_equal(e[1].idem_key, key);
+	for (int i = 0; i < n; i++)
+		queue_entry_wipe(&e[i]);
+	assert_int_equal(count_state(q, "in_flight"), 2);
+	assert_int_equal(count_state(q, "pending"), 4);
+
+	/* In-flight entries are not claimed twice. */
+	assert_int_equal(claim_seqs(q, NOW_MS, 3, seqs, &wait), 3);
+	assert_int_equal(seqs[0], 3);
+	assert_int_equal(seqs[2], 5);
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 1);
+	assert_int_equal(seqs[0], 6);
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 0);
+	assert_int_equal(wait, -1); /* all in flight: none pending */
+	assert_int_equal(count_state(q, "in_flight"), 6);
+
+	/* MAX out of range, a negative time: refused, OUT's entries zero. */
+	memset(e, 0x5A, sizeof e);
+	n = 7;
+	assert_int_equal(queue_outbox_claim(q, NOW_MS, 0, e, &n, &wait), QUEUE_ERR_INVALID);
+	assert_int_equal(n, 0);
+	queue_entry many[257];
+	assert_int_equal(queue_outbox_claim(q, NOW_MS, 257, many, &n, &wait), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_claim(q, -1, 4, e, &n, &wait), QUEUE_ERR_INVALID);
+	assert_all_zero(e, 4 * sizeof e[0]);
+	assert_int_equal(count_state(q, "in_flight"), 6);
+	queue_close(&q);
+}
+
+static void test_claim_not_due_and_clamp(void **state)
+{
+	char path[512];
+	int64_t seqs[16], wait = 0;
+	db_path(state, "claim_due", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	submit_five(q, 720);
+
+	/* Entry 1 fails and is retried in 5 s: it holds back 2..5. */
+	assert_int_equal(claim_seqs(q, NOW_MS, 1, seqs, &wait), 1);
+	settle1(q, 1, QUEUE_OUT_RETRY, 503, "HTTP 503 unavailable", NOW_MS + 5000, NOW_MS);
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 0);
+	assert_int_equal(wait, 5000);
+	assert_int_equal(claim_seqs(q, NOW_MS + 4999, 16, seqs, &wait), 0);
+	assert_int_equal(wait, 1);
+	assert_int_equal(count_state(q, "pending"), 5);
+	/* Due: the whole run goes, the retried entry first. */
+	assert_int_equal(claim_seqs(q, NOW_MS + 5000, 3, seqs, &wait), 3);
+	assert_int_equal(seqs[0], 1);
+	assert_int_equal(seqs[1], 2);
+	/* 1 retried again; 2 and 3 never sent (UNSENT): pending as before. */
+	queue_result rs[3] = {
+		result(1, QUEUE_OUT_RETRY, 0, "connection refused", NOW_MS + 10000, 0),
+		result(2, QUEUE_OUT_UNSENT, 0, NULL, 0, 0),
+		result(3, QUEUE_OUT_UNSENT, 0, NULL, 0, 0),
+	};
+	assert_int_equal(queue_outbox_settle(q, rs, 3, NOW_MS + 5001), QUEUE_OK);
+	assert_int_equal(raw_int(path, "SELECT attempts FROM outbox WHERE seq = 1"), 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq IN (2, 3) AND attempts = 0"
+				       " AND state = 'pending' AND next_attempt_at = 0"),
+			 2);
+	/* A later entry due and an earlier one not: still nothing (order first). */
+	assert_int_equal(claim_seqs(q, NOW_MS + 9999, 16, seqs, &wait), 0);
+	assert_int_equal(wait, 1);
+
+	/* The clock was set back by 2 hours: a retry beyond the clamp counts as due. */
+	int64_t back = NOW_MS + 10000 - 2 * 3600 * 1000LL;
+	assert_int_equal(claim_seqs(q, back, 1, seqs, &wait), 1);
+	assert_int_equal(seqs[0], 1);
+	/* Exactly at the clamp it is still a wait (of the clamp's length). */
+	settle1(q, 1, QUEUE_OUT_RETRY, 429, "HTTP 429", back + QUEUE_RETRY_CLAMP_MS, back);
+	assert_int_equal(claim_seqs(q, back, 16, seqs, &wait), 0);
+	assert_int_equal(wait, QUEUE_RETRY_CLAMP_MS);
+	assert_int_equal(claim_seqs(q, back - 1, 1, seqs, &wait), 1); /* 1 ms beyond: due */
+
+	/* A dead entry holds back nothing. */
+	settle1(q, 1, QUEUE_OUT_DEAD, 409, "HTTP 409 ticket_exists", 0, back);
+	assert_int_equal(claim_seqs(q, back, 16, seqs, &wait), 4);
+	assert_int_equal(seqs[0], 2);
+	queue_close(&q);
+}
+
+/* The event rows of request ID, as "from>to/role/actor/at". */
+static void events_of(const char *path, int id, char *out, size_t cap)
+{
+	char sql[256];
+	snprintf(
+		sql, sizeof sql,
+		"SELECT group_concat(from_state || '>' || to_state || '/' || role || '/' || actor"
+		" || '/' || at, ' ')"
+		" FROM (SELECT * FROM events WHERE request_id = %d ORDER BY id)",
+		id);
+	raw_text(path, sql, out, cap);
+}
+
+static void test_settle_outcomes(void **state)
+{
+	char path[512], evs[512], want[512];
+	int64_t seqs[16], wait;
+	db_path(state, "settle", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	submit_five(q, 740);
+	assert_int_equal(claim_seqs(q, NOW_MS, 5, seqs, &wait), 5);
+
+	/* Request 3 was verified by an officer here while its entry was in flight. */
+	char t3[TICKET_TEXT_MAX];
+	fx_ticket(742, t3);
+	rstate_event ev = event(RSTATE_QUEUED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verifikator01",
+				T_SUBMIT + 2, NULL);
+	assert_int_equal(queue_append_event(q, t3, &ev, false), QUEUE_OK);
+
+	queue_result rs[5] = {
+		result(1, QUEUE_OUT_DONE, 201, NULL, 0, T_SUBMIT + 7),
+		result(2, QUEUE_OUT_DONE, 200, NULL, 0, 0), /* no received_at: now */
+		result(3, QUEUE_OUT_DONE, 201, NULL, 0, T_SUBMIT + 8),
+		result(4, QUEUE_OUT_RETRY, 503, "HTTP 503 unavailable", NOW_MS + 30000, 0),
+		result(5, QUEUE_OUT_DEAD, 422, "HTTP 422 idempotency_key_reused", 0, 0),
+	};
+	assert_int_equal(queue_outbox_settle(q, rs, 5, NOW_MS + 100), QUEUE_OK);
+
+	/* DONE: payload dropped, request received (central, "central", received_at). */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq IN (1, 2, 3) AND state = 'done'"
+				       " AND payload = '' AND attempts = 0"),
+			 3);
+	assert_int_equal(raw_int(path, "SELECT http_status FROM outbox WHERE seq = 1"), 201);
+	assert_int_equal(raw_int(path, "SELECT updated_at FROM outbox WHERE seq = 1"), NOW_MS + 100);
+	events_of(path, 1, evs, sizeof evs);
+	snprintf(want, sizeof want, "draft>queued/applicant/PKL-DISKOMINFO-01/%lld"
+				    " queued>received/central/central/%lld",
+		 (long long)T_SUBMIT, (long long)T_SUBMIT + 7);
+	assert_string_equal(evs, want);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 1 AND state = 'received'"
+				       " AND updated_at = 1767318307"),
+			 1);
+	events_of(path, 2, evs, sizeof evs);
+	snprintf(want, sizeof want, "draft>queued/applicant/PKL-DISKOMINFO-01/%lld"
+				    " queued>received/central/central/%lld",
+		 (long long)T_SUBMIT, (long long)(NOW_MS + 100) / 1000);
+	assert_string_equal(evs, want);
+	/* Request 3 had moved on: no received event, its state kept. */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events WHERE request_id = 3"), 2);
+	assert_int_equal(
+		raw_int(path, "SELECT count(*) FROM requests WHERE id = 3 AND state = 'in_verification'"), 1);
+	/* RETRY: pending, one attempt more, the reason and status, due later. */
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM outbox WHERE seq = 4 AND state = 'pending'"
+				 " AND attempts = 1 AND next_attempt_at = 1767318335000 AND http_status = 503"
+				 " AND last_error = 'HTTP 503 unavailable'"),
+			 1);
+	/* DEAD: dead, one attempt more, the reason. */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq = 5 AND state = 'dead'"
+				       " AND attempts = 1 AND http_status = 422"
+				       " AND last_error = 'HTTP 422 idempotency_key_reused'"),
+			 1);
+	/* The status screen shows the received step. */
+	queue_status st;
+	char t1[TICKET_TEXT_MAX];
+	fx_ticket(740, t1);
+	assert_int_equal(queue_lookup(q, t1, "0001", &st), QUEUE_OK);
+	assert_int_equal(st.r.state, RSTATE_RECEIVED);
+	assert_int_equal(st.n_events, 2);
+	assert_string_equal(st.events[1].actor, "central");
+	assert_int_equal(st.events[1].role, RROLE_CENTRAL);
+	queue_status_wipe(&st);
+
+	/* Any seq not in flight: QUEUE_ERR_STATE, and the whole batch undone. */
+	assert_int_equal(claim_seqs(q, NOW_MS + 30000, 1, seqs, &wait), 1); /* 4 in flight again */
+	assert_int_equal(seqs[0], 4);
+	const int64_t not_in_flight[] = {1 /* done */, 5 /* dead */, 99 /* none */, 4 /* twice */};
+	for (size_t i = 0; i < sizeof not_in_flight / sizeof not_in_flight[0]; i++) {
+		queue_result bad[2] = {
+			result(4, QUEUE_OUT_DONE, 201, NULL, 0, T_SUBMIT + 9),
+			result(not_in_flight[i], QUEUE_OUT_DONE, 201, NULL, 0, 0),
+		};
+		assert_int_equal(queue_outbox_settle(q, bad, 2, NOW_MS + 30001), QUEUE_ERR_STATE);
+		assert_int_equal(raw_int(path,
+					 "SELECT count(*) FROM outbox WHERE seq = 4 AND state = 'in_flight'"
+					 " AND http_status = 503"),
+				 1);
+		assert_int_equal(
+			raw_int(path, "SELECT count(*) FROM requests WHERE id = 4 AND state = 'queued'"), 1);
+		assert_int_equal(raw_int(path, "SELECT count(*) FROM events WHERE request_id = 4"), 1);
+	}
+	/* Bad arguments. */
+	queue_result one = result(4, QUEUE_OUT_DONE, 201, NULL, 0, 0);
+	assert_int_equal(queue_outbox_settle(q, &one, 0, NOW_MS), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_settle(q, &one, 257, NOW_MS), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_settle(q, NULL, 1, NOW_MS), QUEUE_ERR_INVALID);
+	one.outcome = (queue_outcome)9;
+	assert_int_equal(queue_outbox_settle(q, &one, 1, NOW_MS), QUEUE_ERR_INVALID);
+	one = result(4, QUEUE_OUT_DEAD, 400, NULL, 0, 0);
+	memset(one.reason, 'x', sizeof one.reason); /* not terminated */
+	assert_int_equal(queue_outbox_settle(q, &one, 1, NOW_MS), QUEUE_ERR_INVALID);
+	assert_int_equal(count_state(q, "in_flight"), 1);
+	/* And the good one lands. */
+	settle1(q, 4, QUEUE_OUT_DONE, 201, NULL, 0, NOW_MS + 30002);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 4 AND state = 'received'"),
+			 1);
+	assert_int_equal(count_state(q, "done"), 4);
+	assert_int_equal(count_state(q, "dead"), 1);
+	assert_int_equal(count_state(q, NULL), 5);
+	assert_consistent(path);
+	queue_close(&q);
+}
+
+static void test_recover_after_crash(void **state)
+{
+	char path[512];
+	int64_t seqs[16], wait, n = -1;
+	db_path(state, "recover", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	submit_five(q, 760);
+	assert_int_equal(claim_seqs(q, NOW_MS, 1, seqs, &wait), 1);
+	settle1(q, 1, QUEUE_OUT_RETRY, 500, "HTTP 500 internal", NOW_MS, NOW_MS);
+	char keys_before[200];
+	raw_text(path, "SELECT group_concat(idem_key) FROM (SELECT idem_key FROM outbox ORDER BY seq)",
+		 keys_before, sizeof keys_before);
+	queue_close(&q);
+
+	/* A child claims three entries and dies before it settles them. */
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		queue_entry e[3];
+		int got = 0;
+		int64_t w;
+		if (queue_open(&q, path, NULL) != QUEUE_OK)
+			_exit(2);
+		if (queue_outbox_claim(q, NOW_MS, 3, e, &got, &w) != QUEUE_OK || got != 3)
+			_exit(3);
+		_exit(0); /* no settle, no close */
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+
+	q = open_ok(path, NULL);
+	assert_int_equal(count_state(q, "in_flight"), 3);
+	/* Left in flight, they are not claimed again ... */
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 2);
+	assert_int_equal(seqs[0], 4);
+	settle1(q, 4, QUEUE_OUT_UNSENT, 0, NULL, 0, NOW_MS);
+	settle1(q, 5, QUEUE_OUT_UNSENT, 0, NULL, 0, NOW_MS);
+	/* ... until the engine's start recovers them, keys and attempts kept. */
+	assert_int_equal(queue_outbox_recover(q, &n), QUEUE_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(count_state(q, "in_flight"), 0);
+	assert_int_equal(count_state(q, "pending"), 5);
+	assert_int_equal(raw_int(path, "SELECT attempts FROM outbox WHERE seq = 1"), 1);
+	char keys_after[200];
+	raw_text(path, "SELECT group_concat(idem_key) FROM (SELECT idem_key FROM outbox ORDER BY seq)",
+		 keys_after, sizeof keys_after);
+	assert_string_equal(keys_after, keys_before);
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 5);
+	assert_int_equal(seqs[0], 1);
+	assert_int_equal(seqs[4], 5);
+	assert_int_equal(queue_outbox_recover(q, NULL), QUEUE_OK);
+	assert_int_equal(queue_outbox_recover(q, &n), QUEUE_OK);
+	assert_int_equal(n, 0);
+	queue_close(&q);
+}
+
+static void test_dead_letters_revive(void **state)
+{
+	char path[512];
+	int64_t seqs[16], wait, n = -1;
+	queue_letter l[4];
+	int got = -1;
+	db_path(state, "dead", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	submit_five(q, 780);
+
+	assert_int_equal(queue_outbox_dead(q, l, 4, &got), QUEUE_OK);
+	assert_int_equal(got, 0);
+	assert_int_equal(claim_seqs(q, NOW_MS, 5, seqs, &wait), 5);
+	queue_result rs[5] = {
+		result(1, QUEUE_OUT_DONE, 201, NULL, 0, 0),
+		result(2, QUEUE_OUT_DEAD, 409, "HTTP 409 ticket_exists", 0, 0),
+		result(3, QUEUE_OUT_DONE, 201, NULL, 0, 0),
+		result(4, QUEUE_OUT_DEAD, 400, "HTTP 400 invalid_body", 0, 0),
+		result(5, QUEUE_OUT_DEAD, 403, "HTTP 403 kiosk_mismatch", 0, 0),
+	};
+	assert_int_equal(queue_outbox_settle(q, rs, 5, NOW_MS), QUEUE_OK);
+
+	/* Oldest first, at most MAX, as staff see them. */
+	assert_int_equal(queue_outbox_dead(q, l, 2, &got), QUEUE_OK);
+	assert_int_equal(got, 2);
+	char t[TICKET_TEXT_MAX];
+	fx_ticket(781, t);
+	assert_int_equal(l[0].seq, 2);
+	assert_int_equal(l[0].kind, QUEUE_KIND_REQUEST);
+	assert_string_equal(l[0].ticket, t);
+	assert_int_equal(l[0].attempts, 1);
+	assert_string_equal(l[0].reason, "HTTP 409 ticket_exists");
+	assert_int_equal(l[1].seq, 4);
+	assert_int_equal(queue_outbox_dead(q, NULL, 0, &got), QUEUE_OK);
+	assert_int_equal(got, 0);
+	assert_int_equal(queue_outbox_dead(q, l, -1, &got), QUEUE_ERR_INVALID);
+	assert_int_equal(count_state(q, "dead"), 3);
+
+	/* Revive one: pending, due now, the same key. */
+	char key[40], key2[40];
+	raw_text(path, "SELECT idem_key FROM outbox WHERE seq = 4", key, sizeof key);
+	assert_int_equal(queue_outbox_revive(q, 4, &n), QUEUE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(queue_outbox_revive(q, 4, &n), QUEUE_ERR_NOT_FOUND); /* no longer dead */
+	assert_int_equal(queue_outbox_revive(q, 1, &n), QUEUE_ERR_NOT_FOUND); /* done */
+	assert_int_equal(queue_outbox_revive(q, 77, &n), QUEUE_ERR_NOT_FOUND);
+	assert_int_equal(queue_outbox_revive(q, -1, &n), QUEUE_ERR_INVALID);
+	queue_entry e[4];
+	int k = 0;
+	assert_int_equal(queue_outbox_claim(q, NOW_MS, 4, e, &k, &wait), QUEUE_OK);
+	assert_int_equal(k, 1);
+	assert_int_equal(e[0].seq, 4);
+	raw_text(path, "SELECT idem_key FROM outbox WHERE seq = 4", key2, sizeof key2);
+	assert_string_equal(e[0].idem_key, key);
+	assert_string_equal(key2, key);
+	assert_int_equal(e[0].attempts, 1);
+	queue_entry_wipe(&e[0]);
+	settle1(q, 4, QUEUE_OUT_DONE, 201, NULL, 0, NOW_MS);
+
+	/* Revive all. */
+	assert_int_equal(queue_outbox_revive(q, 0, &n), QUEUE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(queue_outbox_dead(q, l, 4, &got), QUEUE_OK);
+	assert_int_equal(got, 0);
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 2);
+	assert_int_equal(seqs[0], 2);
+	assert_int_equal(seqs[1], 5);
+	assert_int_equal(queue_outbox_revive(q, 0, NULL), QUEUE_OK); /* none: fine */
+	queue_close(&q);
+}
+
+static void test_marks(void **state)
+{
+	char path[512];
+	int64_t v = -1;
+	db_path(state, "marks", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	assert_int_equal(queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &v), QUEUE_OK);
+	assert_int_equal(v, 0); /* never set */
+	assert_int_equal(queue_mark_set(q, QUEUE_MARK_CHANGES_CURSOR, 41), QUEUE_OK);
+	assert_int_equal(queue_mark_set(q, QUEUE_MARK_LAST_SUCCESS, T_SUBMIT), QUEUE_OK);
+	assert_int_equal(queue_mark_set(q, QUEUE_MARK_CHANGES_CURSOR, 42), QUEUE_OK);
+	assert_int_equal(queue_mark_set(q, QUEUE_MARK_COUNT, 1), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_mark_get(q, (queue_mark)-1, &v), QUEUE_ERR_INVALID);
+	queue_close(&q);
+	/* They survive a restart. */
+	q = open_ok(path, NULL);
+	assert_int_equal(queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &v), QUEUE_OK);
+	assert_int_equal(v, 42);
+	assert_int_equal(queue_mark_get(q, QUEUE_MARK_LAST_SUCCESS, &v), QUEUE_OK);
+	assert_int_equal(v, T_SUBMIT);
+	queue_close(&q);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM marks"), 2);
+}
+
+static queue_change change_event(int64_t seq, const char *ticket, rstate_event ev)
+{
+	queue_change c;
+	memset(&c, 0, sizeof c);
+	c.seq = seq;
+	c.type = QUEUE_CHANGE_EVENT;
+	snprintf(c.ticket, sizeof c.ticket, "%s", ticket);
+	c.ev = ev;
+	return c;
+}
+
+static queue_change change_note(int64_t seq, const char *ticket, const char *channel, const char *text)
+{
+	queue_change c;
+	memset(&c, 0, sizeof c);
+	c.seq = seq;
+	c.type = QUEUE_CHANGE_NOTE;
+	snprintf(c.ticket, sizeof c.ticket, "%s", ticket);
+	snprintf(c.note.channel, sizeof c.note.channel, "%s", channel);
+	snprintf(c.note.kind, sizeof c.note.kind, "data_changed");
+	c.note.at = T_SUBMIT + 900;
+	snprintf(c.note.text, sizeof c.note.text, "%s", text);
+	return c;
+}
+
+static void test_apply_changes(void **state)
+{
+	char path[512], ta[TICKET_TEXT_MAX], tb[TICKET_TEXT_MAX], tu[TICKET_TEXT_MAX];
+	req r;
+	rstate_event first;
+	queue_apply_stats s;
+	int64_t cursor = -1;
+	db_path(state, "changes", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	siti_request(800, &r, &first);
+	submit_ok(q, &r, &first);
+	snprintf(ta, sizeof ta, "%s", r.ticket);
+	budi_request(801, &r, &first);
+	submit_ok(q, &r, &first);
+	snprintf(tb, sizeof tb, "%s", r.ticket);
+	fx_ticket(802, tu);
+	int64_t outbox_before = count_state(q, NULL);
+
+	const queue_change page[] = {
+		change_event(
+			10, ta,
+			event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_CENTRAL, "ams", T_SUBMIT + 60, NULL)),
+		/* the feed sent it again */
+		change_event(
+			11, ta,
+			event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_CENTRAL, "ams", T_SUBMIT + 60, NULL)),
+		change_event(12, ta,
+			     event(RSTATE_RECEIVED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verif-pusat",
+				   T_SUBMIT + 70, NULL)),
+		/* B is queued: neither from nor to */
+		change_event(13, tb,
+			     event(RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RROLE_OFFICER, "verif-pusat",
+				   T_SUBMIT + 80, NULL)),
+		/* from matches, but the state machine refuses the role */
+		change_event(14, tb,
+			     event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_APPLICANT, "someone", T_SUBMIT + 80,
+				   NULL)),
+		change_event(15, tu,
+			     event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_CENTRAL, "ams", T_SUBMIT, NULL)),
+		change_note(16, ta, "sms", "Data Anda sedang diverifikasi."),
+		change_note(17, ta, "fax", "?"), /* the note rules refuse it */
+		change_note(18, tu, "email", "x"),
+		change_event(19, "not-a-ticket",
+			     event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_CENTRAL, "ams", 1, NULL)),
+	};
+	const int np = (int)(sizeof page / sizeof page[0]);
+	assert_int_equal(queue_apply_changes(q, page, np, 19, &s), QUEUE_OK);
+	assert_int_equal(s.applied, 3);
+	assert_int_equal(s.repeats, 1);
+	assert_int_equal(s.conflicts, 3);
+	assert_int_equal(s.unknown, 3);
+	assert_int_equal(queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &cursor), QUEUE_OK);
+	assert_int_equal(cursor, 19);
+	assert_int_equal(raw_int(path,
+				 "SELECT count(*) FROM requests WHERE id = 1 AND state = 'in_verification'"
+				 " AND updated_at = 1767318370"),
+			 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 2 AND state = 'queued'"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 4);
+	assert_int_equal(count_rows(path).notes, 1);
+	/* Never to the outbox: the central service knows its own moves. */
+	assert_int_equal(count_state(q, NULL), outbox_before);
+
+	/* The last move again (a lost answer): a repeat, nothing applied twice. */
+	assert_int_equal(queue_apply_changes(q, page + 2, 1, 19, &s), QUEUE_OK);
+	assert_int_equal(s.applied, 0);
+	assert_int_equal(s.repeats, 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 4);
+
+	/* The cursor never goes back; refused, nothing applied. */
+	const queue_change late[] = {
+		change_event(
+			5, tb,
+			event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_CENTRAL, "ams", T_SUBMIT + 90, NULL)),
+	};
+	assert_int_equal(queue_apply_changes(q, late, 1, 18, &s), QUEUE_ERR_INVALID);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 2 AND state = 'queued'"), 1);
+	assert_int_equal(queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &cursor), QUEUE_OK);
+	assert_int_equal(cursor, 19);
+	/* An empty page still moves the cursor (the server skipped unknown types). */
+	assert_int_equal(queue_apply_changes(q, NULL, 0, 25, NULL), QUEUE_OK);
+	assert_int_equal(queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &cursor), QUEUE_OK);
+	assert_int_equal(cursor, 25);
+	assert_int_equal(queue_apply_changes(q, page, 501, 30, &s), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_apply_changes(q, page, -1, 30, &s), QUEUE_ERR_INVALID);
+
+	/* Atomic: when the transaction fails halfway (a trigger refuses the
+	 * note after the event was written), neither the event nor the cursor
+	 * moves. */
+	sqlite3 *db = raw_open(path);
+	assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER no_notes BEFORE INSERT ON notifications"
+					  " BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	const queue_change doomed[] = {
+		change_event(
+			26, tb,
+			event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_CENTRAL, "ams", T_SUBMIT + 95, NULL)),
+		change_note(27, tb, "sms", "Permohonan diterima."),
+	};
+	queue_err e = queue_apply_changes(q, doomed, 2, 27, &s);
+	assert_int_not_equal(e, QUEUE_OK);
+	assert_int_equal(s.applied, 0);
+	assert_int_equal(queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &cursor), QUEUE_OK);
+	assert_int_equal(cursor, 25);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 2 AND state = 'queued'"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events"), 4);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER no_notes", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* Sent again, the page lands whole. */
+	assert_int_equal(queue_apply_changes(q, doomed, 2, 27, &s), QUEUE_OK);
+	assert_int_equal(s.applied, 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 2 AND state = 'received'"),
+			 1);
+	assert_consistent(path);
+	queue_close(&q);
+	req_wipe(&r);
+}
+
+/* ---- retention -------------------------------------------------------------------------- */
+
+/* Whether NEEDLE appears in the file at PATH (a missing file holds nothing). */
+static bool file_has(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return false;
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	size_t got;
+	while ((got = fread(buf + len, 1, cap - len, f)) > 0) {
+		len += got;
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	fclose(f);
+	bool found = memmem(buf, len, needle, strlen(needle)) != NULL;
+	free(buf);
+	return found;
+}
+
+static bool store_has(const char *path, const char *needle)
+{
+	char wal[600];
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	return file_has(path, needle) || file_has(wal, needle);
+}
+
+/* Claim and settle DONE every pending entry, as a healthy engine would. */
+static void drain_all(queue *q, int64_t now_ms)
+{
+	int64_t seqs[16], wait;
+	int n;
+	while ((n = claim_seqs(q, now_ms, 16, seqs, &wait)) > 0) {
+		queue_result rs[16];
+		for (int i = 0; i < n; i++)
+			rs[i] = result(seqs[i], QUEUE_OUT_DONE, 201, NULL, 0, 0);
+		assert_int_equal(queue_outbox_settle(q, rs, n, now_ms), QUEUE_OK);
+	}
+}
+
+/* Move the request TICKET from received to closed (rejected on the way),
+ * at this kiosk (outbox entries); the last move at LAST. */
+static void close_request(queue *q, const char *ticket, int64_t last)
+{
+	const rstate_event moves[] = {
+		event(RSTATE_RECEIVED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verifikator01", last - 20,
+		      NULL),
+		event(RSTATE_IN_VERIFICATION, RSTATE_REJECTED, RROLE_OFFICER, "verifikator01", last - 10,
+		      "SK belum dilegalisasi"),
+		event(RSTATE_REJECTED, RSTATE_CLOSED, RROLE_KIOSK, "PKL-DISKOMINFO-01", last, NULL),
+	};
+	for (size_t i = 0; i < sizeof moves / sizeof moves[0]; i++)
+		assert_int_equal(queue_append_event(q, ticket, &moves[i], true), QUEUE_OK);
+}
+
+static void test_purge(void **state)
+{
+	char path[512], wal[600], tb[TICKET_TEXT_MAX], ts[TICKET_TEXT_MAX], tp[TICKET_TEXT_MAX],
+		to[TICKET_TEXT_MAX];
+	req r;
+	rstate_event first;
+	queue_status st;
+	int64_t n = -1;
+	const int64_t last = T_SUBMIT + 3600;
+	const int64_t boundary = last + 30 * 86400; /* 30 days of retention end here */
+	db_path(state, "purge", path, sizeof path);
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	queue *q = open_ok(path, NULL);
+
+	/* Budi's request: closed, every entry done: the one to purge. */
+	budi_request(900, &r, &first);
+	snprintf(tb, sizeof tb, "%s", r.ticket);
+	submit_ok(q, &r, &first);
+	/* Siti's: closed later (inside the retention), closed with an entry
+	 * still pending, and not closed at all. */
+	siti_request(901, &r, &first);
+	snprintf(ts, sizeof ts, "%s", r.ticket);
+	submit_ok(q, &r, &first);
+	siti_request(902, &r, &first);
+	snprintf(tp, sizeof tp, "%s", r.ticket);
+	submit_ok(q, &r, &first);
+	siti_request(903, &r, &first);
+	snprintf(to, sizeof to, "%s", r.ticket);
+	submit_ok(q, &r, &first);
+	drain_all(q, NOW_MS); /* all four received */
+	queue_note note = {"sms", "rejected", last, ""};
+	snprintf(note.text, sizeof note.text, "Yth. Budi Santoso, permohonan %s ditolak.", tb);
+	assert_int_equal(queue_add_note(q, tb, &note), QUEUE_OK);
+	close_request(q, tb, last);
+	close_request(q, ts, last + 1);
+	close_request(q, tp, last);
+	rstate_event ev =
+		event(RSTATE_RECEIVED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verifikator01", last, NULL);
+	assert_int_equal(queue_append_event(q, to, &ev, false), QUEUE_OK);
+	drain_all(q, NOW_MS);
+	/* tp's closing event is re-sent later: a pending entry of it. */
+	assert_int_equal(queue_outbox_revive(q, 0, NULL), QUEUE_OK);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE state <> 'done'"), 0);
+	sqlite3 *db = raw_open(path);
+	raw_exec(db, "UPDATE outbox SET state = 'dead', attempts = 1"
+		     " WHERE seq = (SELECT max(seq) FROM outbox WHERE ticket = ?1)", "t", tp);
+	sqlite3_close(db);
+	assert_int_equal(queue_checkpoint(q), QUEUE_OK);
+	/* Budi's data is in the store now (the test below would prove nothing otherwise). */
+	assert_true(store_has(path, NIK_BUDI));
+	assert_true(store_has(path, "Budi Santoso"));
+
+	/* Bad arguments. */
+	assert_int_equal(queue_purge(q, boundary, 0, &n), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_purge(q, boundary, 3651, &n), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_purge(q, -1, 30, &n), QUEUE_ERR_INVALID);
+	/* One second before the retention ends: nothing. */
+	assert_int_equal(queue_purge(q, boundary - 1, 30, &n), QUEUE_OK);
+	assert_int_equal(n, 0);
+	/* At the boundary: Budi's only (Siti's closed a second later; tp has a
+	 * dead entry; to is not closed). */
+	assert_int_equal(queue_purge(q, boundary, 30, &n), QUEUE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE purged_at IS NOT NULL"), 1);
+	assert_int_equal(raw_int(path, "SELECT purged_at FROM requests WHERE id = 1"), boundary);
+	/* Again: already purged, nothing more. */
+	assert_int_equal(queue_purge(q, boundary + 86400, 30, &n), QUEUE_OK);
+	assert_int_equal(n, 1); /* Siti's (ts) is due by now */
+	assert_int_equal(queue_purge(q, boundary + 86400, 30, &n), QUEUE_OK);
+	assert_int_equal(n, 0);
+
+	/* The status screen still shows Budi's timeline, without his data. */
+	assert_int_equal(queue_lookup(q, tb, "0002", &st), QUEUE_OK);
+	assert_true(st.purged);
+	assert_int_equal(st.r.state, RSTATE_CLOSED);
+	assert_string_equal(st.r.ticket, tb);
+	assert_string_equal(st.r.kiosk_id, "PKL-DISKOMINFO-01");
+	assert_int_equal(st.r.submitted_at, T_SUBMIT);
+	assert_int_equal(st.r.id_source, REQ_ID_CARD);
+	assert_int_equal(st.r.reason, REQ_R_NAME_CHANGE);
+	assert_true(st.r.f[REQ_F_NAME].change);
+	for (int f = 0; f < REQ_F_COUNT; f++) {
+		assert_string_equal(st.r.f[f].current, "");
+		assert_string_equal(st.r.f[f].requested, "");
+	}
+	assert_string_equal(st.r.card_uid, "");
+	assert_string_equal(st.r.reason_text, "");
+	assert_int_equal(st.n_events, 5);
+	assert_int_equal(st.events[4].to, RSTATE_CLOSED);
+	assert_string_equal(st.events[3].reason, "SK belum dilegalisasi");
+	assert_int_equal(st.n_notes, 1);
+	assert_string_equal(st.notes[0].text, "");
+	assert_string_equal(st.notes[0].kind, "rejected");
+	assert_int_equal(queue_lookup(q, tb, "0001", &st), QUEUE_ERR_NOT_FOUND);
+	/* The others keep theirs. */
+	assert_int_equal(queue_lookup(q, tp, "0001", &st), QUEUE_OK);
+	assert_false(st.purged);
+	assert_string_equal(st.r.f[REQ_F_NAME].current, "Siti Nur'aini");
+	assert_int_equal(queue_lookup(q, to, "0001", &st), QUEUE_OK);
+	assert_false(st.purged);
+
+	/* Not a byte of Budi's data left in the database file or its WAL. */
+	assert_false(store_has(path, NIK_BUDI));
+	assert_false(store_has(path, "Budi Santoso"));
+	assert_false(store_has(path, "budi.santoso@example.go.id"));
+	assert_true(store_has(path, NIK_SITI)); /* the grep works: tp's data is there */
+	assert_int_equal(queue_checkpoint(q), QUEUE_OK);
+	queue_close(&q);
+	assert_false(file_has(path, NIK_BUDI));
+	assert_false(file_has(path, "Budi Santoso"));
+	char ok[16];
+	raw_text(path, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	queue_status_wipe(&st);
+	req_wipe(&r);
+}
+
+/* ---- outbox_add ------------------------------------------------------------------------ */
+
+static void test_outbox_add(void **state)
+{
+	char path[512];
+	int64_t seq = -1, wait;
+	queue_entry e[2];
+	int n;
+	db_path(state, "add", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+
+	/* Not NUL-terminated: exactly LEN bytes are stored. */
+	const char complaint[] =
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"text\":\"Antrean lama \xE2\x80\x94 AC mati\"}XXX";
+	size_t len = sizeof complaint - 1 - 3;
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_COMPLAINT, complaint, len, &seq), QUEUE_OK);
+	assert_int_equal(seq, 1);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_REVOCATION, "{}", 2, NULL), QUEUE_OK);
+	char *big = malloc(65537);
+	assert_non_null(big);
+	memset(big, ' ', 65537);
+	big[0] = '"';
+	big[65535] = '"';
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_SURVEY, big, 65536, &seq), QUEUE_OK); /* the limit */
+	assert_int_equal(seq, 3);
+	assert_int_equal(queue_outbox_claim(q, NOW_MS, 2, e, &n, &wait), QUEUE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(e[0].kind, QUEUE_KIND_COMPLAINT);
+	assert_int_equal(e[0].payload_len, len);
+	assert_memory_equal(e[0].payload, complaint, len);
+	assert_int_equal(e[0].payload[len], '\0');
+	assert_string_equal(e[0].ticket, "");
+	assert_int_equal(e[1].kind, QUEUE_KIND_REVOCATION);
+
+	/* queue_entry_wipe zeroes what it frees, and may be called again. */
+	queue_entry_wipe(&e[0]);
+	assert_all_zero(&e[0], sizeof e[0]);
+	queue_entry_wipe(&e[0]);
+	queue_entry_wipe(&e[1]);
+
+	/* Refused: nothing written. */
+	static const struct {
+		const char *bytes;
+		size_t len;
+	} bad[] = {
+		{"", 0},
+		{"{\"a\":\"\xC3\x28\"}", 10},         /* a broken sequence */
+		{"{\"a\":\"\xC0\xAF\"}", 10},         /* an overlong '/' */
+		{"{\"a\":\"\xED\xA0\x80\"}", 11},     /* a UTF-16 surrogate */
+		{"{\"a\":\"\xF4\x90\x80\x80\"}", 12}, /* above U+10FFFF */
+		{"{\"a\":\"\xE2\x80\"}", 10},         /* cut short */
+		{"{\"a\":\"\0\"}", 9},                /* a NUL */
+		{"\xFF", 1},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (queue_outbox_add(q, QUEUE_KIND_COMPLAINT, bad[i].bytes, bad[i].len, &seq) !=
+		    QUEUE_ERR_INVALID)
+			fail_msg("bad payload %zu accepted", i);
+	}
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_SURVEY, big, 65537, &seq), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_SURVEY, NULL, 0, &seq), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_REQUEST, "{}", 2, &seq), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_EVENT, "{}", 2, &seq), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_COUNT, "{}", 2, &seq), QUEUE_ERR_INVALID);
+	assert_int_equal(count_state(q, NULL), 3);
+	free(big);
+
+	/* The store says busy when another connection writes; nothing added. */
+	queue_close(&q);
+	queue_opts o = {.busy_timeout_ms = 50};
+	q = open_ok(path, &o);
+	sqlite3 *db = raw_open(path);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_SURVEY, "{}", 2, &seq), QUEUE_ERR_BUSY);
+	assert_int_equal(queue_outbox_claim(q, NOW_MS, 2, e, &n, &wait), QUEUE_ERR_BUSY);
+	assert_int_equal(n, 0);
+	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(count_state(q, NULL), 3);
+	/* After the failed claim this connection is durable again (synchronous=FULL). */
+	queue_info info;
+	assert_int_equal(queue_get_info(q, &info), QUEUE_OK);
+	assert_int_equal(info.synchronous, 2);
+	assert_int_equal(queue_outbox_claim(q, NOW_MS, 2, e, &n, &wait), QUEUE_OK);
+	assert_int_equal(queue_get_info(q, &info), QUEUE_OK);
+	assert_int_equal(info.synchronous, 2);
+	for (int i = 0; i < n; i++)
+		queue_entry_wipe(&e[i]);
+	queue_close(&q);
+}
+
+/*
+ * The next batch stays O(batch) at a million rows because the claim walks
+ * the partial index outbox_next (pending and in-flight entries only). The
+ * queries name the index (INDEXED BY), so a schema that lost it makes
+ * queue_open fail instead of going slow; this shows the plans SQLite picks,
+ * and that a store of mostly done entries answers from the index.
+ */
+/* The EXPLAIN QUERY PLAN details of SQL on a raw connection, joined by "; ". */
+static void raw_plan(const char *path, const char *sql, char *out, size_t cap)
+{
+	char q[1024];
+	size_t used = 0;
+	snprintf(q, sizeof q, "EXPLAIN QUERY PLAN %s", sql);
+	sqlite3 *db = raw_open(path);
+	sqlite3_stmt *st = NULL;
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	out[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW && used < cap)
+		used += (size_t)snprintf(out + used, cap - used, "%s%s", used ? "; " : "",
+					 (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void test_claim_uses_partial_index(void **state)
+{
+	char path[512], plan[512];
+	int64_t seqs[16], wait;
+	db_path(state, "plan", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	queue_close(&q);
+
+	raw_plan(path,
+		 "SELECT o.seq, o.kind, o.idem_key, o.ticket, o.attempts,"
+		 " CASE o.kind WHEN 'request' THEN r.payload ELSE o.payload END, o.next_attempt_at"
+		 " FROM outbox o INDEXED BY outbox_next"
+		 " LEFT JOIN requests r ON o.kind = 'request' AND r.id = o.ref_id"
+		 " WHERE o.state IN ('pending', 'in_flight') AND o.state = 'pending' ORDER BY o.seq LIMIT 32",
+		 plan, sizeof plan);
+	print_message("claim plan: %s\n", plan);
+	assert_non_null(strstr(plan, "SEARCH o USING INDEX outbox_next (state=?)"));
+	assert_non_null(strstr(plan, "SEARCH r USING INTEGER PRIMARY KEY (rowid=?)"));
+	assert_null(strstr(plan, "TEMP B-TREE")); /* no sort: the index gives seq order */
+	raw_plan(path, "SELECT count(*) FROM outbox INDEXED BY outbox_next"
+		       " WHERE state IN ('pending', 'in_flight') AND state = 'pending'",
+		 plan, sizeof plan);
+	print_message("count plan: %s\n", plan);
+	assert_non_null(strstr(plan, "COVERING INDEX outbox_next"));
+	/* Without the clause, on a file without statistics, SQLite would walk the table. */
+	raw_plan(path, "SELECT seq FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 32", plan,
+		 sizeof plan);
+	print_message("plan without INDEXED BY: %s\n", plan);
+
+	/* 200,000 done entries and 3 pending at the end: the index holds 3. */
+	sqlite3 *db = raw_open(path);
+	static const char fill[] =
+		"BEGIN;"
+		"WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 200000)"
+		" INSERT INTO outbox (idem_key, kind, payload, state)"
+		" SELECT printf('%032x', n), 'survey', '', 'done' FROM i;"
+		"WITH RECURSIVE i(n) AS (SELECT 200001 UNION ALL SELECT n + 1 FROM i WHERE n < 200003)"
+		" INSERT INTO outbox (idem_key, kind, payload)"
+		" SELECT printf('%032x', n), 'survey', '{}' FROM i;"
+		"COMMIT;";
+	assert_int_equal(sqlite3_exec(db, fill, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox INDEXED BY outbox_next"
+				       " WHERE state IN ('pending', 'in_flight')"),
+			 3);
+	q = open_ok(path, NULL);
+	double t0 = now_ms();
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 3);
+	double took = now_ms() - t0;
+	print_message("claim at 200,003 rows: %.2f ms\n", took);
+	assert_int_equal(seqs[0], 200001);
+	assert_int_equal(count_state(q, "in_flight"), 3);
+	queue_close(&q);
+}
+
+static void test_kind_names(void **state)
+{
+	(void)state;
+	assert_string_equal(queue_kind_name(QUEUE_KIND_REQUEST), "request");
+	assert_string_equal(queue_kind_name(QUEUE_KIND_EVENT), "event");
+	assert_string_equal(queue_kind_name(QUEUE_KIND_COMPLAINT), "complaint");
+	assert_string_equal(queue_kind_name(QUEUE_KIND_SURVEY), "survey");
+	assert_string_equal(queue_kind_name(QUEUE_KIND_REVOCATION), "revocation");
+	assert_string_equal(queue_kind_name(QUEUE_KIND_COUNT), "?");
+	assert_string_equal(queue_kind_name((queue_kind)-1), "?");
+}
+
 /* ---- names, wipe ------------------------------------------------------------------------ */
 
 static void test_names_and_wipe(void **state)
@@ -1045,6 +2327,20 @@ int main(void)
 		cmocka_unit_test(test_crash_uncommitted),
 		cmocka_unit_test(test_crash_kill_during_submits),
 		cmocka_unit_test(test_names_and_wipe),
+		cmocka_unit_test(test_upgrade_from_v1),
+		cmocka_unit_test(test_upgrade_failure_keeps_v1),
+		cmocka_unit_test(test_upgrade_from_v0),
+		cmocka_unit_test(test_claim_order_and_limits),
+		cmocka_unit_test(test_claim_not_due_and_clamp),
+		cmocka_unit_test(test_settle_outcomes),
+		cmocka_unit_test(test_recover_after_crash),
+		cmocka_unit_test(test_dead_letters_revive),
+		cmocka_unit_test(test_marks),
+		cmocka_unit_test(test_apply_changes),
+		cmocka_unit_test(test_purge),
+		cmocka_unit_test(test_outbox_add),
+		cmocka_unit_test(test_claim_uses_partial_index),
+		cmocka_unit_test(test_kind_names),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
