@@ -50,6 +50,7 @@ struct sync_engine {
 	queue_result *results;
 	queue_change *changes;
 	int64_t next_pull_ms, next_purge_ms;
+	bool success_unsaved; /* st.last_success moved since QUEUE_MARK_LAST_SUCCESS was written */
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -316,7 +317,7 @@ static int drain_batch(sync_engine *e, int64_t *wait_ms)
 		return -1;
 	}
 	if (done > 0)
-		queue_mark_set(e->q, QUEUE_MARK_LAST_SUCCESS, time(NULL));
+		e->success_unsaved = true; /* written when idle: no extra fsync per batch */
 	publish(e, have_answer ? &last : NULL, done);
 	return n;
 }
@@ -407,6 +408,13 @@ static void *engine_main(void *arg)
 	sync_engine *e = arg;
 	int64_t n = 0;
 	queue_err qe = queue_outbox_recover(e->q, &n);
+	int64_t last = 0;
+
+	if (queue_mark_get(e->q, QUEUE_MARK_LAST_SUCCESS, &last) == QUEUE_OK) {
+		pthread_mutex_lock(&e->mu);
+		e->st.last_success = last;
+		pthread_mutex_unlock(&e->mu);
+	}
 
 	if (qe != QUEUE_OK)
 		say(e, SYNC_LOG_ERROR, "cannot recover the outbox: %s", queue_err_name(qe));
@@ -421,6 +429,14 @@ static void *engine_main(void *arg)
 
 		if (got > 0)
 			continue;
+		/* Idle: the bookkeeping that costs fsyncs happens here, not per batch. */
+		if (e->success_unsaved) {
+			sync_status st;
+			sync_get_status(e, &st);
+			if (queue_mark_set(e->q, QUEUE_MARK_LAST_SUCCESS, st.last_success) == QUEUE_OK)
+				e->success_unsaved = false;
+		}
+		queue_checkpoint(e->q); /* BUSY when the UI writes: it is only postponed */
 		now = wall_ms();
 		if (now >= e->next_pull_ms) {
 			pull_changes(e);
@@ -530,7 +546,9 @@ int sync_start(sync_engine **out, const sync_opts *o, char *why, size_t why_len)
 	e->o.pin = e->pin;
 	e->o.ca_file = e->ca_file;
 
-	qe = queue_open(&e->q, e->db_path, NULL);
+	/* Checkpoints happen when the engine is idle, never inside a settle. */
+	queue_opts qo = {.manual_checkpoint = true};
+	qe = queue_open(&e->q, e->db_path, &qo);
 	if (qe != QUEUE_OK) {
 		snprintf(why, why_len, "cannot open the store: %s", queue_err_name(qe));
 		goto fail;

@@ -418,8 +418,8 @@ typedef struct queue_apply_stats {
  * the note rules refuse counts as a conflict, never as an error; a change
  * for a ticket this kiosk does not hold (or a malformed one) counts as
  * unknown. C may be NULL when N is 0 (the cursor still moves).
- * NEXT must be >= the stored cursor (QUEUE_ERR_INVALID), read inside the
- * transaction; so must each change's type be in range.
+ * QUEUE_ERR_INVALID: N out of range, a change type out of range, or NEXT
+ * below the stored cursor (read inside the transaction).
  * *ST (OUT, may be NULL) gets the counts (all zero on error). On any error
  * nothing of the page is applied and the cursor stays.
  */

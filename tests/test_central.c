@@ -425,8 +425,10 @@ static void test_in_flight(void **state)
 	pthread_create(&t[1], NULL, race, &x[1]);
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
-	assert_int_equal(x[0].status, 201);
-	assert_int_equal(x[1].status, 409);
+	/* One holds the key and stores, the other finds it in flight (which one
+	 * wins depends on thread start-up, slower under sanitizers). */
+	assert_true((x[0].status == 201 && x[1].status == 409) ||
+		    (x[0].status == 409 && x[1].status == 201));
 	assert_int_equal(stat_of(f, "in_flight_conflicts", NULL), 1);
 	assert_int_equal(db_int(f, "SELECT count(*) FROM requests"), 1);
 	/* A kiosk that gives up during the latency (a timeout, a stop) must not
