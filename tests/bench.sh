@@ -11,6 +11,9 @@
 #   5. full-frame render+present p50/p99 (`kiosk --bench-frames 300`)
 #   6. a durable request submit against one fsync (`tests/bench_submit`)
 #   7. a KTP-el identity read through the simulated reader (`tests/bench_reader`)
+#   8. the outbox at 1,000,000 rows: durable enqueue, next batch (`tests/bench_outbox`)
+#   9. draining 10,000 queued requests to kiosk-central-sim, next to raw
+#      keep-alive libcurl POSTs to the same server (`tests/bench_sync`)
 # and prints a table against the targets. Missing a target does not fail the
 # script (benchmarks inform, they do not gate); the kiosk failing to start,
 # crashing, or not exiting 0 on SIGTERM within 3 s does (exit 1), and so does
@@ -284,6 +287,32 @@ else
 fi
 echo
 
+# ---- 8. the outbox at 1,000,000 rows -------------------------------------------
+echo "== 8. outbox at ${BENCH_OUTBOX_ROWS:-1000000} rows (tests/bench_outbox)"
+enq_p99=NA claim_p99=NA
+if "$BUILD/tests/bench_outbox" "${BENCH_OUTBOX_ROWS:-1000000}" "$BUILD" >"$tmp/outbox" 2>"$tmp/outbox.err"; then
+	cat "$tmp/outbox"
+	enq_p99=$(sed -n 's/^outbox enqueue at .* p99 \([0-9.]*\) ms.*/\1/p' "$tmp/outbox")
+	claim_p99=$(sed -n 's/^outbox claim 32 at .* p99 \([0-9.]*\) ms.*/\1/p' "$tmp/outbox")
+else
+	fail "bench_outbox failed:"
+	sed 's/^/  | /' "$tmp/outbox.err"
+fi
+echo
+
+# ---- 9. draining the outbox to the local central service ------------------------
+echo "== 9. sync drain vs raw keep-alive POSTs (tests/bench_sync, ${BENCH_SYNC_N:-10000} requests)"
+drain_ratio=NA
+if "$BUILD/tests/bench_sync" "$BUILD/central/kiosk-central-sim" "${BENCH_SYNC_N:-10000}" "$BUILD" \
+	>"$tmp/sync" 2>"$tmp/sync.err"; then
+	cat "$tmp/sync"
+	drain_ratio=$(sed -n 's/.* ratio \([0-9.]*\) .*/\1/p' "$tmp/sync")
+else
+	fail "bench_sync failed:"
+	sed 's/^/  | /' "$tmp/sync.err"
+fi
+echo
+
 # ---- summary -------------------------------------------------------------------
 verdict() { le "$1" "$2" && echo ok || echo over; }
 echo "== summary (load $(cut -d' ' -f1-3 /proc/loadavg) at end)"
@@ -303,6 +332,10 @@ printf "%-44s %12s %12s  %s\n" "idle wake-ups per second" "$wakeups" "-" "info"
 row "submit p99 / fsync p50 (ratio)" "$ratio_f50" "$T_SUBMIT_FSYNCS"
 printf "%-44s %12s %12s  %s\n" "submit p99 / fsync p99 (ratio)" "$ratio_f99" "-" "info"
 row "identity read p99, worst level (ms)" "$read_p99" "$T_READ_P99_MS"
+row "outbox enqueue p99 at 1M rows (ms)" "$enq_p99" 1
+row "outbox next batch (claim 32) p99 at 1M (ms)" "$claim_p99" 1
+printf "%-44s %12s %12s  %s\n" "sync drain / raw POSTs (ratio)" "$drain_ratio" ">= 0.25" \
+	"$(awk -v r="$drain_ratio" 'BEGIN { print (r != "NA" && r >= 0.25) ? "ok" : "under" }')"
 printf "%-44s %12s %12s  %s\n" "SIGTERM exit status / time (ms)" "$term_rc / $term_ms" "0 / 3000" \
 	"$([ "$term_rc" = 0 ] && echo ok || echo FAIL)"
 echo

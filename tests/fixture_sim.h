@@ -103,6 +103,25 @@ static inline int fxsim_start(fxsim *s, const char *bin, const char *db, const c
 	return 0;
 }
 
+/* One integer from SQL on the database at PATH, opened read-only (the
+ * sim's or a kiosk's); -1 when it cannot be read. Needs <sqlite3.h>. */
+#ifdef SQLITE_OK
+static inline int64_t fxsim_db_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, 2000);
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+#endif
+
 /* SIGTERM, then wait. Returns the exit status (or 128 + signal). */
 static inline int fxsim_stop(fxsim *s)
 {

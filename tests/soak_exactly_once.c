@@ -159,18 +159,7 @@ static pid_t spawn_worker(const soak *s, int target)
 /* Outbox entries left in flight (the kill landed mid-exchange). */
 static int64_t in_flight(const soak *s)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t n = 0;
-	if (sqlite3_open_v2(s->kiosk_db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return 0;
-	sqlite3_busy_timeout(db, 1000);
-	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox WHERE state = 'in_flight'", -1, &st,
-			       NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return n;
+	return fxsim_db_int(s->kiosk_db, "SELECT count(*) FROM outbox WHERE state = 'in_flight'");
 }
 
 /* Compare both databases. Returns the number of duplicates (or -1 on a

@@ -164,17 +164,7 @@ static sync_status status(fx *f)
 /* An integer from the central database. */
 static int64_t central_int(fx *f, const char *sql)
 {
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v = -1;
-	assert_int_equal(sqlite3_open_v2(f->central_db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 2000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
+	return fxsim_db_int(f->central_db, sql);
 }
 
 /* POST JSON to one of the sim's /_sim endpoints; the HTTP status. */
