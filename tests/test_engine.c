@@ -302,7 +302,9 @@ static void test_bad_answers_keep_queue(void **state)
 	usleep(400000);
 	assert_int_equal(count(f, "done"), 0);
 	assert_int_equal(count(f, "dead"), 0);
-	assert_int_equal(count(f, "pending") + count(f, "in_flight"), 1);
+	/* One query: the engine may claim the entry between two counts. */
+	assert_int_equal(fxsim_db_int(f->kiosk_db, "SELECT count(*) FROM outbox"
+				      " WHERE state IN ('pending', 'in_flight')"), 1);
 	assert_non_null(strstr(f->log, "bad answer"));
 	assert_null(strstr(f->log, "Siti")); /* no personal data in any line */
 	assert_int_equal(sim_post(f, "/_sim/faults", "{\"malformed_rate\":0}"), 200);
@@ -389,7 +391,8 @@ static void test_stop_during_slow_answer(void **state)
 	sync_stop(&f->e);
 	assert_true(mono_ms() - t0 < 2500);
 	assert_int_equal(count(f, "dead"), 0);
-	assert_int_equal(count(f, "done") + count(f, "pending") + count(f, "in_flight"), 1);
+	assert_int_equal(fxsim_db_int(f->kiosk_db, "SELECT count(*) FROM outbox"
+				      " WHERE state IN ('done', 'pending', 'in_flight')"), 1);
 	assert_int_equal(sim_post(f, "/_sim/faults", "{\"latency_ms\":0}"), 200);
 	start_engine(f, NULL, 0);
 	assert_true(wait_count(f, "done", 1, 5000));
