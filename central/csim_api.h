@@ -19,6 +19,11 @@
 typedef void (*csim_handler)(csim_app *app, const csim_call *c, csim_answer *a);
 
 void csim_api_requests(csim_app *app, const csim_call *c, csim_answer *a);
+
+/* The central state of TICKET and the kiosk that submitted it (OWNER):
+ * true; false after answering A with 404 unknown_ticket (or 500). */
+bool csim_api_ticket(csim_app *app, csim_answer *a, const char *ticket, rstate *state,
+		     char owner[CSIM_KIOSK_ID_MAX]);
 void csim_api_events(csim_app *app, const csim_call *c, csim_answer *a);
 void csim_api_changes(csim_app *app, const csim_call *c, csim_answer *a);
 

@@ -88,14 +88,8 @@ void csim_api_revocations(csim_app *app, const csim_call *c, csim_answer *a)
 			csim_answer_error(a, 404, "unknown_certificate", "no certificate with this serial");
 		goto out;
 	}
-	rc = csim_store_ticket_get(app->store, ticket, &state, owner);
-	if (rc <= 0) {
-		if (rc < 0)
-			csim_answer_internal(a);
-		else
-			csim_answer_error(a, 404, "unknown_ticket", "no request with this ticket");
+	if (!csim_api_ticket(app, a, ticket, &state, owner))
 		goto out;
-	}
 	if (strcmp(cert.status, "revoked") == 0) {
 		csim_answer_json(a, 200,
 				 json_pack("{s:s,s:s,s:I}", "serial", cert.serial, "status", "revoked",

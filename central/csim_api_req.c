@@ -58,6 +58,17 @@ int csim_api_notify(csim_app *app, const char *ticket, const char *kind, const c
 	return rc;
 }
 
+bool csim_api_ticket(csim_app *app, csim_answer *a, const char *ticket, rstate *state,
+		     char owner[CSIM_KIOSK_ID_MAX])
+{
+	int rc = csim_store_ticket_get(app->store, ticket, state, owner);
+	if (rc < 0)
+		csim_answer_internal(a);
+	else if (rc == 0)
+		csim_answer_error(a, 404, "unknown_ticket", "no request with this ticket");
+	return rc > 0;
+}
+
 void csim_api_requests(csim_app *app, const csim_call *c, csim_answer *a)
 {
 	char why[REQJSON_WHY_MAX], text[160];
@@ -138,7 +149,6 @@ void csim_api_events(csim_app *app, const csim_call *c, csim_answer *a)
 	rstate cur;
 	rstate_err re;
 	reqjson_err e;
-	int rc;
 
 	e = reqjson_decode_event(c->body, c->len, ticket, &ev, why, sizeof why);
 	if (e != REQJSON_OK) {
@@ -149,14 +159,8 @@ void csim_api_events(csim_app *app, const csim_call *c, csim_answer *a)
 		return;
 	}
 	snprintf(a->ticket, sizeof a->ticket, "%s", ticket);
-	rc = csim_store_ticket_get(app->store, ticket, &cur, owner);
-	if (rc <= 0) {
-		if (rc < 0)
-			csim_answer_internal(a);
-		else
-			csim_answer_error(a, 404, "unknown_ticket", "no request with this ticket");
+	if (!csim_api_ticket(app, a, ticket, &cur, owner))
 		return;
-	}
 	/* The central role is the service's own: a kiosk cannot speak for it. */
 	if (ev.role == RROLE_CENTRAL) {
 		csim_answer_error(a, 403, "forbidden_move", "a kiosk may not move a request as central");

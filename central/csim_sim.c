@@ -69,7 +69,6 @@ void csim_sim_events(csim_app *app, const csim_call *c, csim_answer *a)
 	rstate_err re;
 	char *json = NULL;
 	int64_t seq;
-	int rc;
 	json_t *body = csim_json_object(c->body, c->len, keys, optional, why, sizeof why);
 
 	if (body == NULL || csim_json_str(body, "ticket", 9, 9, &ticket, why, sizeof why) != 0 ||
@@ -89,14 +88,8 @@ void csim_sim_events(csim_app *app, const csim_call *c, csim_answer *a)
 		goto out;
 	}
 	snprintf(a->ticket, sizeof a->ticket, "%s", ticket);
-	rc = csim_store_ticket_get(app->store, ticket, &cur, owner);
-	if (rc <= 0) {
-		if (rc < 0)
-			csim_answer_internal(a);
-		else
-			csim_answer_error(a, 404, "unknown_ticket", "no request with this ticket");
+	if (!csim_api_ticket(app, a, ticket, &cur, owner))
 		goto out;
-	}
 	rstate from = cur;
 	re = rstate_apply(&cur, to, role, actor, c->now, reason, &ev);
 	if (re == RSTATE_ERR_ROLE) {

@@ -43,11 +43,7 @@ static int64_t mono_us(void)
 
 static void make(int i, int64_t now, req *r, rstate_event *first)
 {
-	fx_siti(r);
-	snprintf(r->kiosk_id, sizeof r->kiosk_id, KIOSK);
-	fx_ticket((unsigned)i + 1, r->ticket);
-	r->submitted_at = now;
-	rstate_apply(&r->state, RSTATE_QUEUED, RROLE_APPLICANT, KIOSK, now, NULL, first);
+	fx_queued(r, first, (unsigned)i, KIOSK, now);
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *ctx)

@@ -60,4 +60,19 @@ static inline void fx_siti(req *r)
 	snprintf(r->consent_version, sizeof r->consent_version, "2026-01");
 }
 
+#include "rstate.h"
+
+/* Siti's request number N, submitted at AT at kiosk KIOSK: ticket from N,
+ * state queued, and FIRST the draft -> queued event, ready for
+ * queue_submit(). Returns what rstate_apply() returns. */
+static inline rstate_err fx_queued(req *r, rstate_event *first, unsigned n, const char *kiosk,
+				   int64_t at)
+{
+	fx_siti(r);
+	snprintf(r->kiosk_id, sizeof r->kiosk_id, "%s", kiosk);
+	fx_ticket(n + 1, r->ticket);
+	r->submitted_at = at;
+	return rstate_apply(&r->state, RSTATE_QUEUED, RROLE_APPLICANT, kiosk, at, NULL, first);
+}
+
 #endif

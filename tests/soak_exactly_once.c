@@ -62,15 +62,11 @@ static int64_t mono_ms(void)
 static void make_request(int i, int64_t now, req *r, rstate_event *first)
 {
 	char name[64], nik[32];
-	fx_siti(r);
-	snprintf(r->kiosk_id, sizeof r->kiosk_id, "%s", KIOSK_ID);
+	fx_queued(r, first, (unsigned)i, KIOSK_ID, now);
 	snprintf(name, sizeof name, "Pemohon Uji %04d", i);
 	snprintf(nik, sizeof nik, "33750101019%05d", i % 100000);
 	fx_value(r, REQ_F_NAME, name, NULL);
 	fx_value(r, REQ_F_NIK, nik, NULL);
-	fx_ticket((unsigned)i + 1, r->ticket);
-	r->submitted_at = now;
-	rstate_apply(&r->state, RSTATE_QUEUED, RROLE_APPLICANT, KIOSK_ID, now, NULL, first);
 }
 
 /* ---- the worker: one run of the kiosk process ------------------------------------ */

@@ -124,12 +124,7 @@ static void submit(fx *f, int i, int64_t at, char ticket[TICKET_TEXT_MAX])
 {
 	req r;
 	rstate_event first;
-	fx_siti(&r);
-	snprintf(r.kiosk_id, sizeof r.kiosk_id, KIOSK);
-	fx_ticket((unsigned)i + 1, r.ticket);
-	r.submitted_at = at;
-	assert_int_equal(rstate_apply(&r.state, RSTATE_QUEUED, RROLE_APPLICANT, KIOSK, at, NULL, &first),
-			 RSTATE_OK);
+	assert_int_equal(fx_queued(&r, &first, (unsigned)i, KIOSK, at), RSTATE_OK);
 	assert_int_equal(queue_submit(f->q, &r, &first, at + 7 * 86400, at + 86400, false), QUEUE_OK);
 	snprintf(ticket, TICKET_TEXT_MAX, "%s", r.ticket);
 	req_wipe(&r);
