@@ -282,6 +282,7 @@ answer_kind answer_kind_for(queue_kind k)
 	case QUEUE_KIND_EVENT:
 		return ANSWER_EVENT;
 	case QUEUE_KIND_COMPLAINT:
+	case QUEUE_KIND_COMPLAINT_NOTE:
 		return ANSWER_COMPLAINT;
 	case QUEUE_KIND_SURVEY:
 		return ANSWER_SURVEY;

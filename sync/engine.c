@@ -92,6 +92,7 @@ static const char *kind_path(queue_kind k)
 		[QUEUE_KIND_COMPLAINT] = "/complaints",
 		[QUEUE_KIND_SURVEY] = "/surveys",
 		[QUEUE_KIND_REVOCATION] = "/revocations",
+		[QUEUE_KIND_COMPLAINT_NOTE] = "/complaints/notes",
 	};
 	return (unsigned)k < QUEUE_KIND_COUNT ? paths[k] : NULL;
 }

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "reqjson.h"
+#include "store.h"
 
 /* ---- schema ------------------------------------------------------------------ */
 
@@ -59,6 +60,118 @@
  * Nothing in migration 2 can refuse a row version 1 wrote, so the upgrade
  * cannot leave a kiosk unable to open its store.
  */
+/*
+ * Version 3 (staff mode): the outbox is rebuilt once more, as in version
+ * 2, for the new kind complaint_note (an officer's response, escalation or
+ * resolution of a complaint); seq values and the high-water mark carry
+ * over. New tables:
+ *   staff            accounts: numeric code, name, role, argon2id PIN hash
+ *                    (libsodium's encoded string), disabled_at (never deleted:
+ *                    audit entries name the code).
+ *   audit            the hash-chained log of staff actions and unlock attempts
+ *                    (sync/audit.h); audit_head holds the newest entry's seq
+ *                    and hash, written in the same transaction, so a removed
+ *                    tail is noticed.
+ *   complaints, complaint_notes   citizens' complaints and what staff did
+ *                    about them (sync/complaint.h).
+ *   conflicts        a central decision that overrode the local state of a
+ *                    request (central wins); seen_by/seen_at once an officer
+ *                    acknowledged it.
+ * The PIN pad's lockout counters live in marks.
+ */
+#define MIGRATION_3 \
+	"CREATE TABLE outbox_v3 (" \
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT," \
+	" idem_key TEXT UNIQUE NOT NULL CHECK (length(idem_key) = 32)," \
+	" kind TEXT NOT NULL" \
+	"  CHECK (kind IN ('request', 'event', 'complaint', 'survey', 'revocation', 'complaint_note'))," \
+	" ref_id INTEGER CHECK ((ref_id IS NOT NULL) = (kind IN ('request', 'event')))," \
+	" ticket TEXT NOT NULL DEFAULT ''," \
+	" payload TEXT NOT NULL," \
+	" attempts INTEGER NOT NULL DEFAULT 0," \
+	" next_attempt_at INTEGER NOT NULL DEFAULT 0," \
+	" last_error TEXT," \
+	" http_status INTEGER," \
+	" state TEXT NOT NULL DEFAULT 'pending'" \
+	"  CHECK (state IN ('pending', 'in_flight', 'done', 'dead'))," \
+	" updated_at INTEGER," \
+	" CHECK (state <> 'done' OR payload = '')" \
+	") STRICT;" \
+	"INSERT INTO outbox_v3 SELECT seq, idem_key, kind, ref_id, ticket, payload, attempts," \
+	" next_attempt_at, last_error, http_status, state, updated_at FROM outbox ORDER BY seq;" \
+	"DELETE FROM sqlite_sequence WHERE name = 'outbox_v3';" \
+	"INSERT INTO sqlite_sequence (name, seq)" \
+	" SELECT 'outbox_v3', seq FROM sqlite_sequence WHERE name = 'outbox';" \
+	"DROP TABLE outbox;" \
+	"ALTER TABLE outbox_v3 RENAME TO outbox;" \
+	"CREATE INDEX outbox_next ON outbox (state, seq) WHERE state IN ('pending', 'in_flight');" \
+	"CREATE INDEX outbox_dead ON outbox (seq) WHERE state = 'dead';" \
+	"CREATE INDEX outbox_by_ticket ON outbox (ticket, seq) WHERE ticket <> '';" \
+	"CREATE TABLE staff (" \
+	" code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 4 AND 8 AND code NOT GLOB '*[^0-9]*')," \
+	" name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64)," \
+	" role TEXT NOT NULL CHECK (role IN ('officer', 'supervisor', 'technician'))," \
+	" pin_hash TEXT NOT NULL," \
+	" created_at INTEGER NOT NULL," \
+	" disabled_at INTEGER" \
+	") STRICT;" \
+	"CREATE TABLE audit (" \
+	" seq INTEGER PRIMARY KEY," \
+	" at INTEGER NOT NULL," \
+	" actor TEXT NOT NULL," \
+	" role TEXT NOT NULL," \
+	" action TEXT NOT NULL," \
+	" target TEXT NOT NULL DEFAULT ''," \
+	" detail TEXT NOT NULL DEFAULT ''," \
+	" prev_hash TEXT NOT NULL," \
+	" hash TEXT NOT NULL" \
+	") STRICT;" \
+	"CREATE TABLE audit_head (" \
+	" one INTEGER PRIMARY KEY CHECK (one = 1)," \
+	" seq INTEGER NOT NULL," \
+	" hash TEXT NOT NULL" \
+	") STRICT;" \
+	"CREATE TABLE complaints (" \
+	" id INTEGER PRIMARY KEY," \
+	" number TEXT UNIQUE NOT NULL," \
+	" kiosk_id TEXT NOT NULL," \
+	" category TEXT NOT NULL," \
+	" text TEXT NOT NULL," \
+	" ticket TEXT NOT NULL DEFAULT ''," \
+	" contact TEXT NOT NULL DEFAULT ''," \
+	" state TEXT NOT NULL CHECK (state IN ('open', 'responded', 'escalated', 'resolved'))," \
+	" created_at INTEGER NOT NULL," \
+	" escalated_at INTEGER," \
+	" resolved_at INTEGER," \
+	" updated_at INTEGER NOT NULL," \
+	" purged_at INTEGER" \
+	") STRICT;" \
+	"CREATE INDEX complaints_by_state ON complaints (state, created_at);" \
+	"CREATE TABLE complaint_notes (" \
+	" id INTEGER PRIMARY KEY," \
+	" complaint_id INTEGER NOT NULL REFERENCES complaints(id)," \
+	" kind TEXT NOT NULL CHECK (kind IN ('response', 'escalation', 'resolution'))," \
+	" role TEXT NOT NULL," \
+	" actor TEXT NOT NULL," \
+	" at INTEGER NOT NULL," \
+	" text TEXT NOT NULL" \
+	") STRICT;" \
+	"CREATE INDEX complaint_notes_by_complaint ON complaint_notes (complaint_id, id);" \
+	"CREATE TABLE conflicts (" \
+	" id INTEGER PRIMARY KEY," \
+	" request_id INTEGER NOT NULL REFERENCES requests(id)," \
+	" local_state TEXT NOT NULL," \
+	" central_from TEXT NOT NULL," \
+	" central_to TEXT NOT NULL," \
+	" central_role TEXT NOT NULL," \
+	" central_actor TEXT NOT NULL," \
+	" at INTEGER NOT NULL," \
+	" seen_by TEXT," \
+	" seen_at INTEGER" \
+	") STRICT;" \
+	"CREATE INDEX conflicts_unseen ON conflicts (request_id) WHERE seen_at IS NULL;" \
+	"CREATE INDEX requests_by_state ON requests (state, submitted_at);"
+
 static const char *const migrations[] = {
 	/* 1 */
 	"CREATE TABLE requests ("
@@ -151,6 +264,9 @@ static const char *const migrations[] = {
 	"CREATE TABLE marks (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;"
 	"ALTER TABLE requests ADD COLUMN purged_at INTEGER;"
 	"CREATE INDEX requests_unpurged ON requests (updated_at) WHERE purged_at IS NULL;",
+
+	/* 3 (staff mode, issue 6) */
+	MIGRATION_3
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -482,6 +598,7 @@ static const char *const kind_names[QUEUE_KIND_COUNT] = {
 	[QUEUE_KIND_COMPLAINT] = "complaint",
 	[QUEUE_KIND_SURVEY] = "survey",
 	[QUEUE_KIND_REVOCATION] = "revocation",
+	[QUEUE_KIND_COMPLAINT_NOTE] = "complaint_note",
 };
 
 const char *queue_kind_name(queue_kind k)
@@ -893,6 +1010,30 @@ queue_err queue_checkpoint(queue *q)
 	return rc == SQLITE_OK ? QUEUE_OK : map_rc(rc);
 }
 
+/* ---- what sibling modules share (store.h) ------------------------------------- */
+
+sqlite3 *store_db(queue *q) { return q->db; }
+queue_err store_map(int rc) { return map_rc(rc); }
+queue_err store_map_write(int rc) { return map_write(rc); }
+int64_t store_wall_ms(void) { return wall_ms(); }
+bool store_ticket_ok(const char *ticket) { return ticket_ok(ticket); }
+void store_abandon(queue *q) { abandon(q); }
+
+queue_err store_begin(queue *q)
+{
+	int rc = run(q->st[ST_BEGIN_WRITE]);
+	return rc == SQLITE_OK ? QUEUE_OK : map_rc(rc);
+}
+
+queue_err store_commit(queue *q)
+{
+	int rc = run(q->st[ST_COMMIT]);
+	if (rc == SQLITE_OK)
+		return QUEUE_OK;
+	abandon(q);
+	return map_rc(rc);
+}
+
 queue_err queue_submit(queue *q, const req *r, const rstate_event *first, int64_t deadline_at,
 		       int64_t target_at, bool deadline_uncovered)
 {
@@ -947,7 +1088,8 @@ fail:
 	return err;
 }
 
-queue_err queue_append_event(queue *q, const char *ticket, const rstate_event *ev, bool to_outbox)
+queue_err store_append_event_locked(queue *q, const char *ticket, const rstate_event *ev,
+				    bool to_outbox, rstate *from_stored)
 {
 	char *payload = NULL;
 	int64_t request_id;
@@ -957,39 +1099,40 @@ queue_err queue_append_event(queue *q, const char *ticket, const rstate_event *e
 
 	if (!ticket_ok(ticket) || !event_fields_ok(ev))
 		return QUEUE_ERR_INVALID;
-	if (rstate_check(ev->from, ev->to, ev->role, ev->reason) != RSTATE_OK)
+	err = find_request(q, ticket, &request_id, &stored);
+	if (err)
+		return err;
+	if (from_stored)
+		*from_stored = stored;
+	if (stored != ev->from || rstate_check(ev->from, ev->to, ev->role, ev->reason) != RSTATE_OK)
 		return QUEUE_ERR_STATE;
 	if (to_outbox) {
 		err = map_reqjson(reqjson_encode_event(ticket, ev, &payload));
 		if (err)
 			return err;
 	}
-
-	rc = run(q->st[ST_BEGIN_WRITE]);
-	if (rc != SQLITE_OK)
-		goto fail_rc;
-	err = find_request(q, ticket, &request_id, &stored);
-	if (err)
-		goto fail;
-	if (stored != ev->from) {
-		err = QUEUE_ERR_STATE;
-		goto fail;
-	}
 	rc = append_locked(q, request_id, ticket, ev, payload);
-	if (rc != SQLITE_OK)
-		goto fail_rc;
-	rc = run(q->st[ST_COMMIT]);
-	if (rc != SQLITE_OK)
-		goto fail_rc;
 	reqjson_free(&payload);
-	return QUEUE_OK;
+	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
+}
 
-fail_rc:
-	err = map_rc(rc);
-fail:
-	abandon(q);
-	reqjson_free(&payload);
-	return err;
+queue_err queue_append_event(queue *q, const char *ticket, const rstate_event *ev, bool to_outbox)
+{
+	queue_err err;
+
+	if (!ticket_ok(ticket) || !event_fields_ok(ev))
+		return QUEUE_ERR_INVALID;
+	if (rstate_check(ev->from, ev->to, ev->role, ev->reason) != RSTATE_OK)
+		return QUEUE_ERR_STATE;
+	err = store_begin(q);
+	if (err)
+		return err;
+	err = store_append_event_locked(q, ticket, ev, to_outbox, NULL);
+	if (err) {
+		abandon(q);
+		return err;
+	}
+	return store_commit(q);
 }
 
 queue_err queue_add_note(queue *q, const char *ticket, const queue_note *n)
@@ -1207,16 +1350,38 @@ void queue_entry_wipe(queue_entry *e)
 	explicit_bzero(e, sizeof *e);
 }
 
+/* KIND may be added by queue_outbox_add(), PAYLOAD[0..LEN) follows its rules. */
+static bool outbox_add_ok(queue_kind kind, const char *payload, size_t len)
+{
+	if (kind != QUEUE_KIND_COMPLAINT && kind != QUEUE_KIND_SURVEY && kind != QUEUE_KIND_REVOCATION &&
+	    kind != QUEUE_KIND_COMPLAINT_NOTE)
+		return false;
+	return payload != NULL && len > 0 && len <= PAYLOAD_MAX &&
+	       utf8_ok((const unsigned char *)payload, len);
+}
+
 queue_err queue_outbox_add(queue *q, queue_kind kind, const char *payload, size_t len, int64_t *seq)
 {
 	int rc;
 
-	if (kind != QUEUE_KIND_COMPLAINT && kind != QUEUE_KIND_SURVEY && kind != QUEUE_KIND_REVOCATION)
-		return QUEUE_ERR_INVALID;
-	if (payload == NULL || len == 0 || len > PAYLOAD_MAX || !utf8_ok((const unsigned char *)payload, len))
+	if (!outbox_add_ok(kind, payload, len))
 		return QUEUE_ERR_INVALID;
 	/* One statement is its own transaction, committed with synchronous=FULL. */
 	rc = insert_outbox(q, kind, 0, "", payload, len);
+	if (rc != SQLITE_OK)
+		return map_write(rc);
+	if (seq)
+		*seq = sqlite3_last_insert_rowid(q->db);
+	return QUEUE_OK;
+}
+
+queue_err store_outbox_add_locked(queue *q, queue_kind kind, const char *ticket, const char *payload,
+				  size_t len, int64_t *seq)
+{
+	if (!outbox_add_ok(kind, payload, len) || ticket == NULL ||
+	    (ticket[0] != '\0' && !ticket_ok(ticket)))
+		return QUEUE_ERR_INVALID;
+	int rc = insert_outbox(q, kind, 0, ticket, payload, len);
 	if (rc != SQLITE_OK)
 		return map_write(rc);
 	if (seq)

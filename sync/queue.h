@@ -70,7 +70,7 @@ queue_err queue_hold_write_lock(queue *q, bool hold);
 /* Name of E for logs ("database busy"); never NULL, never personal data. */
 const char *queue_err_name(queue_err e);
 
-#define QUEUE_SCHEMA_VERSION 2 /* the user_version queue_open() migrates to */
+#define QUEUE_SCHEMA_VERSION 3 /* the user_version queue_open() migrates to */
 #define QUEUE_BUSY_TIMEOUT_DEFAULT_MS 2000
 #define QUEUE_EVENTS_MAX 32 /* events a status holds (rstate has no cycles: a
 			       history has at most RSTATE_COUNT - 1 events) */
@@ -264,6 +264,7 @@ typedef enum queue_kind {
 	QUEUE_KIND_COMPLAINT,  /* "complaint": POST /v1/complaints */
 	QUEUE_KIND_SURVEY,     /* "survey": POST /v1/surveys */
 	QUEUE_KIND_REVOCATION, /* "revocation": POST /v1/revocations */
+	QUEUE_KIND_COMPLAINT_NOTE, /* "complaint_note": POST /v1/complaints/notes */
 	QUEUE_KIND_COUNT
 } queue_kind;
 
@@ -285,7 +286,8 @@ typedef struct queue_entry {
 void queue_entry_wipe(queue_entry *e);
 
 /*
- * Store a new outbox entry of KIND (COMPLAINT, SURVEY or REVOCATION; the
+ * Store a new outbox entry of KIND (COMPLAINT, SURVEY, REVOCATION or
+ * COMPLAINT_NOTE; the
  * other kinds are written by queue_submit() and queue_append_event()) with
  * the JSON PAYLOAD[0..LEN) (need not be NUL-terminated; valid UTF-8, no
  * NUL, 1..65536 bytes; checked only for those), due now, with a fresh

@@ -1154,7 +1154,7 @@ static void test_upgrade_from_v1(void **state)
 	}
 
 	queue *q = open_ok(path, NULL);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), QUEUE_SCHEMA_VERSION);
 	/* Every row kept, with its seq and key; times now in milliseconds; tickets filled. */
 	assert_counts(path, 2, 3, 3);
 	assert_int_equal(count_rows(path).notes, 1);
@@ -1269,7 +1269,7 @@ static void test_upgrade_from_v0(void **state)
 	fclose(f);
 
 	queue *q = open_ok(path, NULL);
-	assert_int_equal(raw_int(path, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), QUEUE_SCHEMA_VERSION);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN"
 				       " ('requests', 'events', 'outbox', 'notifications', 'marks')"),
 			 5);
