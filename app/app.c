@@ -289,6 +289,7 @@ void app_close(app **ap)
 	reader_stop(&a->reader);
 	uplink_close(a);
 	session_wipe(&a->sess);
+	admin_wipe(&a->adm);
 	queue_close(&a->q);
 	ui_free(&a->ui);
 	render_close(&a->rd);
@@ -318,6 +319,9 @@ void app_end_session(app *a)
 		return;
 	}
 	a->end_pending = false;
+	if (a->adm.active) /* staff mode ends with the session it replaced */
+		admin_audit(a, "logout", "", "");
+	admin_wipe(&a->adm);
 	bool was = a->sess.active;
 	session_wipe(&a->sess);
 	ui_wipe(a->ui);
@@ -339,6 +343,11 @@ void app_goto(app *a, screen_id s)
 {
 	const screen_def *def = screen_get(s);
 	if (s == SCREEN_WELCOME) {
+		app_end_session(a);
+		return;
+	}
+	if (def->staff && s != SCREEN_STAFF_PIN && !a->adm.active) {
+		log_warn("app", "staff screen %s refused: staff mode is off", def->name);
 		app_end_session(a);
 		return;
 	}
@@ -374,6 +383,8 @@ static uint64_t next_wake(app *a)
 	 * current; at worst it is early, which only costs a frame. */
 	if (a->idle_next_ms < wake)
 		wake = a->idle_next_ms;
+	if (a->admin_next_ms < wake)
+		wake = a->admin_next_ms;
 	if (ui_frame_requested(a->ui))
 		wake = now;
 	/* The header clock shows minutes: redraw at the next minute boundary. */
@@ -393,12 +404,15 @@ static void run_frames(app *a)
 			log_info("app", "no answer to the idle warning");
 			app_end_session(a);
 		}
+		admin_tick(a, now, &a->admin_next_ms);
 		ui_begin(a->ui, now);
 		a->in_frame = true;
 		shell_frame(a);
 		a->in_frame = false;
 		if (ui_end(a->ui))
 			a->dirty = true;
+		if (a->adm.logout_pending)
+			admin_logout(a, a->adm.logout_pending == 2);
 		if (a->end_pending)
 			app_end_session(a);
 		a->frames_run++;
@@ -422,8 +436,10 @@ static void pointer(app *a, ui_ptr_event ev, int wx, int wy)
 		ui_pointer(a->ui, UI_PTR_MOVE, a->move_x, a->move_y);
 		run_frames(a);
 	}
-	if (ev == UI_PTR_DOWN)
+	if (ev == UI_PTR_DOWN) {
 		session_touch(&a->sess, app_now(a));
+		admin_touch(a, app_now(a));
+	}
 	ui_pointer(a->ui, ev, x, y);
 	run_frames(a); /* one frame per press or release: taps never merge */
 }

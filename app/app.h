@@ -19,6 +19,7 @@
 
 #include <SDL.h>
 
+#include "admin.h"
 #include "cal.h"
 #include "cat.h"
 #include "conf.h"
@@ -99,6 +100,8 @@ typedef struct app {
 	screen_id screen;
 	app_screens scr;
 	session sess;
+	admin adm;             /* staff mode (admin.h): off unless unlocked */
+	uint64_t admin_next_ms; /* when staff mode's idle policy next changes */
 	int idle_seconds_left;
 	uint64_t idle_next_ms; /* when the idle policy next changes, from the last frame */
 

@@ -60,14 +60,15 @@ static conf_parse_fn parse_text, parse_path, parse_kiosk_id, parse_language, par
 	parse_reader_type, parse_allow, parse_url, parse_day, parse_phones, parse_phone,
 	parse_email, parse_website, parse_handle, parse_log_level, parse_db_path,
 	parse_retention, parse_reader_timeout,
-	parse_pin, parse_central_timeout, parse_retry_base, parse_retry_cap, parse_poll;
+	parse_pin, parse_central_timeout, parse_retry_base, parse_retry_cap, parse_poll,
+	parse_staff_idle, parse_pin_attempts, parse_lockout, parse_lockout_max, parse_escalate;
 
 #define FIELD(m) offsetof(conf, m), sizeof(((conf *)0)->m)
 
 /* Sections in the order kiosk.conf presents them. */
 static const char *const SECTIONS[] = {
 	"kiosk", "display", "session", "fonts", "reader",
-	"central", "hours", "complaints", "storage", "log",
+	"central", "hours", "complaints", "staff", "storage", "log",
 };
 enum { N_SECTIONS = sizeof SECTIONS / sizeof SECTIONS[0] };
 
@@ -138,6 +139,16 @@ static const struct conf_key KEYS[] = {
 	 "name of the complaints officer"},
 	{"complaints", "officer_phone", true, parse_phone, FIELD(complaints.officer_phone),
 	 "mobile number of the complaints officer"},
+	{"complaints", "escalate_after_hours", false, parse_escalate, FIELD(complaints.escalate_after_h),
+	 "working hours before an unresolved complaint goes to the supervisor: 1..200; default 16"},
+	{"staff", "idle_logout", false, parse_staff_idle, FIELD(staff.idle_logout_s),
+	 "seconds without a touch before staff mode logs out: 30..900; default 120"},
+	{"staff", "pin_attempts", false, parse_pin_attempts, FIELD(staff.pin_attempts),
+	 "wrong PINs in a row that lock the PIN pad: 3..10; default 5"},
+	{"staff", "lockout_seconds", false, parse_lockout, FIELD(staff.lockout_s),
+	 "first lockout of the PIN pad, doubling with each lockout: 10..3600; default 60"},
+	{"staff", "lockout_max_seconds", false, parse_lockout_max, FIELD(staff.lockout_max_s),
+	 "longest lockout: 60..86400, at least lockout_seconds; default 3600"},
 	{"storage", "database", true, parse_db_path, FIELD(storage.database),
 	 "SQLite file of requests and the outbox; its folder is created if missing"},
 	{"storage", "retention_days", false, parse_retention, FIELD(storage.retention_days),
@@ -506,6 +517,36 @@ static int parse_poll(struct loader *ld, const struct conf_key *k, const char *v
 		      size_t n)
 {
 	return parse_count(ld, k, v, 5, 3600, "seconds", why, n);
+}
+
+static int parse_staff_idle(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+			    size_t n)
+{
+	return parse_count(ld, k, v, 30, 900, "seconds", why, n);
+}
+
+static int parse_pin_attempts(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+			      size_t n)
+{
+	return parse_count(ld, k, v, 3, 10, "attempts", why, n);
+}
+
+static int parse_lockout(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+			 size_t n)
+{
+	return parse_count(ld, k, v, 10, 3600, "seconds", why, n);
+}
+
+static int parse_lockout_max(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+			     size_t n)
+{
+	return parse_count(ld, k, v, 60, 86400, "seconds", why, n);
+}
+
+static int parse_escalate(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+			  size_t n)
+{
+	return parse_count(ld, k, v, 1, 200, "working hours", why, n);
 }
 
 /* libcurl's pinned-key form: one or more "sha256//" + base64 of a SHA-256
@@ -1287,6 +1328,12 @@ static void finish(struct loader *ld)
 		add_error(ld, ld->key_line[cap],
 			  "central.retry_cap_ms: must be at least central.retry_base_ms (%d), got %d",
 			  c->central.retry_base_ms, c->central.retry_cap_ms);
+	size_t lock = (size_t)(find_key("staff", "lockout_seconds") - KEYS);
+	size_t lmax = (size_t)(find_key("staff", "lockout_max_seconds") - KEYS);
+	if ((ld->key_ok[lock] || ld->key_ok[lmax]) && c->staff.lockout_max_s < c->staff.lockout_s)
+		add_error(ld, ld->key_line[lmax] ? ld->key_line[lmax] : ld->key_line[lock],
+			  "staff.lockout_max_seconds: must be at least staff.lockout_seconds (%d), got %d",
+			  c->staff.lockout_s, c->staff.lockout_max_s);
 	size_t hol = (size_t)(find_key("hours", "holidays") - KEYS);
 	if (ld->key_ok[hol])
 		check_holidays(ld, ld->key_line[hol]);
@@ -1315,6 +1362,11 @@ void conf_defaults(conf *out)
 	out->central.retry_base_ms = 1000;
 	out->central.retry_cap_ms = 300000;
 	out->central.poll_s = 30;
+	out->complaints.escalate_after_h = 16;
+	out->staff.idle_logout_s = 120;
+	out->staff.pin_attempts = 5;
+	out->staff.lockout_s = 60;
+	out->staff.lockout_max_s = 3600;
 }
 
 int conf_load(conf *out, const char *path, FILE *errors)

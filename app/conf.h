@@ -100,7 +100,15 @@ typedef struct conf {
 		char instagram[64];               /* [complaints] instagram, starts with @ */
 		char officer_name[CONF_TEXT_MAX]; /* [complaints] officer_name */
 		char officer_phone[40];           /* [complaints] officer_phone */
+		int escalate_after_h;             /* [complaints] escalate_after_hours (optional, 16) */
 	} complaints;
+
+	struct {
+		int idle_logout_s;  /* [staff] idle_logout (optional, 120) */
+		int pin_attempts;   /* [staff] pin_attempts (optional, 5) */
+		int lockout_s;      /* [staff] lockout_seconds (optional, 60) */
+		int lockout_max_s;  /* [staff] lockout_max_seconds (optional, 3600, >= lockout_s) */
+	} staff;
 
 	struct {
 		char database[CONF_PATH_MAX]; /* [storage] database: absolute path */

@@ -1,9 +1,11 @@
 /*
  * main: wires the kiosk together and nothing else. Parse the flags, load and
  * validate kiosk.conf, set the log level, then either check the configuration
- * (-n), check the card reader (--reader-test), run a scenario headless
- * (--script), measure frames (--bench-frames), or run the kiosk until
- * SIGTERM. Modules close in reverse order.
+ * (-n), check the card reader (--reader-test), manage staff accounts or check
+ * the audit log (--add-staff, --list-staff, --disable-staff, --reset-pin-pad,
+ * --verify-audit: admincli.h), run a scenario headless (--script), measure
+ * frames (--bench-frames), or run the kiosk until SIGTERM. Modules close in
+ * reverse order.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admincli.h"
 #include "app.h"
 #include "bench.h"
 #include "conf.h"
@@ -35,6 +38,14 @@ typedef struct flags {
 	const char *card;
 	const char *central;
 	bool no_sync;
+	/* staff and audit commands (admincli.h); at most one of them */
+	const char *add_staff;     /* CODE */
+	const char *staff_role;
+	const char *staff_name;
+	bool list_staff;
+	const char *disable_staff; /* CODE */
+	bool reset_pad;
+	bool verify_audit;
 } flags;
 
 static void usage(FILE *to)
@@ -43,6 +54,9 @@ static void usage(FILE *to)
 		"usage: kiosk [-c FILE] [-n] [-v]\n"
 		"       kiosk --headless --script FILE [--screenshots DIR] [-c FILE]\n"
 		"       kiosk --reader-test [--card FILE] [-c FILE]\n"
+		"       kiosk --add-staff CODE --role ROLE --name NAME [--db FILE | -c FILE]\n"
+		"       kiosk --list-staff | --disable-staff CODE | --reset-pin-pad | --verify-audit\n"
+		"             [--db FILE | -c FILE]\n"
 		"options:\n"
 		"  -c, --config FILE      configuration (default %s)\n"
 		"  -n, --check            validate the configuration and exit (0 ok, 2 errors)\n"
@@ -58,6 +72,18 @@ static void usage(FILE *to)
 		"      --reader-test      check the card reader: descriptor, ATR, UID, record;\n"
 		"                         exit 0 record read, 1 UID only, 2 failure\n"
 		"      --card FILE        (reader type sim) the card image on the reader\n"
+		"      --add-staff CODE   add a staff account (4-8 digits); asks for the PIN twice\n"
+		"                         (6-12 digits; from a terminal without echo, else one\n"
+		"                         line each from stdin); needs --role and --name\n"
+		"      --role ROLE        officer, supervisor or technician\n"
+		"      --name NAME        the person's name, 1-64 bytes\n"
+		"      --list-staff       list the staff accounts\n"
+		"      --disable-staff CODE  disable an account (it can no longer unlock)\n"
+		"      --reset-pin-pad    clear the PIN pad's lockout\n"
+		"      --verify-audit     check the audit log's hash chain; exit 0 intact,\n"
+		"                         1 problems found (one line each), 2 store error\n"
+		"                         (the staff and audit commands use --db, else\n"
+		"                         storage.database from the configuration)\n"
 		"      --orientation portrait|landscape   override the configuration\n"
 		"      --window WxH       window size override (windowed mode)\n"
 		"      --first-frame      print the monotonic time of the first frame and exit\n"
@@ -69,7 +95,8 @@ static void usage(FILE *to)
 static int parse_flags(int argc, char **argv, flags *f)
 {
 	enum { O_HEADLESS = 256, O_SCRIPT, O_SHOTS, O_SCREEN, O_ORIENT, O_WINDOW, O_FIRST, O_BENCH, O_VERSION, O_DB,
-	       O_READER_TEST, O_CARD, O_CENTRAL, O_NO_SYNC };
+	       O_READER_TEST, O_CARD, O_CENTRAL, O_NO_SYNC, O_ADD_STAFF, O_ROLE, O_NAME, O_LIST_STAFF,
+	       O_DISABLE_STAFF, O_RESET_PAD, O_VERIFY_AUDIT };
 	static const struct option longs[] = {
 		{"config", required_argument, NULL, 'c'},  {"check", no_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},	   {"help", no_argument, NULL, 'h'},
@@ -85,6 +112,13 @@ static int parse_flags(int argc, char **argv, flags *f)
 		{"card", required_argument, NULL, O_CARD},
 		{"central", required_argument, NULL, O_CENTRAL},
 		{"no-sync", no_argument, NULL, O_NO_SYNC},
+		{"add-staff", required_argument, NULL, O_ADD_STAFF},
+		{"role", required_argument, NULL, O_ROLE},
+		{"name", required_argument, NULL, O_NAME},
+		{"list-staff", no_argument, NULL, O_LIST_STAFF},
+		{"disable-staff", required_argument, NULL, O_DISABLE_STAFF},
+		{"reset-pin-pad", no_argument, NULL, O_RESET_PAD},
+		{"verify-audit", no_argument, NULL, O_VERIFY_AUDIT},
 		{"version", no_argument, NULL, O_VERSION},	  {NULL, 0, NULL, 0}};
 	*f = (flags){.conf_path = KIOSK_CONF_DEFAULT};
 	int c;
@@ -133,6 +167,13 @@ static int parse_flags(int argc, char **argv, flags *f)
 			f->central = optarg;
 			break;
 		case O_NO_SYNC: f->no_sync = true; break;
+		case O_ADD_STAFF: f->add_staff = optarg; break;
+		case O_ROLE: f->staff_role = optarg; break;
+		case O_NAME: f->staff_name = optarg; break;
+		case O_LIST_STAFF: f->list_staff = true; break;
+		case O_DISABLE_STAFF: f->disable_staff = optarg; break;
+		case O_RESET_PAD: f->reset_pad = true; break;
+		case O_VERIFY_AUDIT: f->verify_audit = true; break;
 		case O_VERSION: printf("kiosk %s\n", KIOSK_VERSION); exit(0);
 		default: usage(stderr); return -1;
 		}
@@ -141,7 +182,48 @@ static int parse_flags(int argc, char **argv, flags *f)
 		fprintf(stderr, "kiosk: unexpected argument '%s'\n", argv[optind]);
 		return -1;
 	}
+	int commands = (f->add_staff != NULL) + f->list_staff + (f->disable_staff != NULL) + f->reset_pad +
+		    f->verify_audit;
+	if (commands > 1) {
+		fprintf(stderr, "kiosk: --add-staff, --list-staff, --disable-staff, --reset-pin-pad and"
+				" --verify-audit go one at a time\n");
+		return -1;
+	}
+	if (f->add_staff && (!f->staff_role || !f->staff_name)) {
+		fprintf(stderr, "kiosk: --add-staff needs --role officer|supervisor|technician and --name NAME\n");
+		return -1;
+	}
+	if (!f->add_staff && (f->staff_role || f->staff_name)) {
+		fprintf(stderr, "kiosk: --role and --name go with --add-staff\n");
+		return -1;
+	}
 	return 0;
+}
+
+static bool admin_command(const flags *f)
+{
+	return f->add_staff || f->list_staff || f->disable_staff || f->reset_pad || f->verify_audit;
+}
+
+/* A staff or audit command on the store: --db, else the configuration's. */
+static int run_admin(const flags *f)
+{
+	conf cfg;
+	const char *db = f->db;
+	if (!db) {
+		if (conf_load(&cfg, f->conf_path, stderr) != 0)
+			return 2;
+		db = cfg.storage.database;
+	}
+	if (f->add_staff)
+		return admincli_add_staff(db, f->add_staff, f->staff_role, f->staff_name, stdin, stdout, stderr);
+	if (f->list_staff)
+		return admincli_list_staff(db, stdout, stderr);
+	if (f->disable_staff)
+		return admincli_disable_staff(db, f->disable_staff, stdout, stderr);
+	if (f->reset_pad)
+		return admincli_reset_pad(db, stdout, stderr);
+	return admincli_verify_audit(db, stdout, stderr);
 }
 
 int main(int argc, char **argv)
@@ -149,6 +231,8 @@ int main(int argc, char **argv)
 	flags f;
 	if (parse_flags(argc, argv, &f) != 0)
 		return 2;
+	if (admin_command(&f))
+		return run_admin(&f);
 
 	conf cfg;
 	int errors = conf_load(&cfg, f.conf_path, stderr);

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "step.h"
+#include "desk.h"
 
 /* What each state means for the citizen, when it is the current one. */
 static const char *const explain[RSTATE_COUNT] = {
@@ -131,6 +132,15 @@ static void result(app *a, ui_rect r)
 				reason = st->events[i].reason;
 				break;
 			}
+		/* "documents_mismatch: text" (desk.h): the reason in words, then
+		 * the officer's text; an older free-form reason as it is. */
+		desk_reason code;
+		char text[RSTATE_REASON_MAX];
+		if (desk_reason_parse(reason, &code, text, sizeof text) == 0) {
+			const char *parts[2] = {ui_tr(u, desk_reason_key(code)), text};
+			reason = text[0] ? ui_trf(u, "status.reject_reason_text", parts, 2) : parts[0];
+		}
+		explicit_bzero(text, sizeof text);
 		col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_WARN,
 				   ui_tr(u, "status.reject_reason"), reason) + th->gap;
 		if (ui_button(u, "status.resubmit", ui_col_take(&col, th->button_h), UI_BTN_PRIMARY) &&
@@ -152,42 +162,7 @@ static void result(app *a, ui_rect r)
 	int left_end = col.y;
 	if (th->landscape)
 		col = right;
-	col.y += ui_label(u, "status.timeline", ui_col_rest(&col), UI_FONT_SUBTITLE, th->color.text,
-			  UI_ALIGN_LEFT) + th->gap_small;
-	for (int i = 0; i < st->n_events; i++) {
-		const rstate_event *ev = &st->events[i];
-		ui_rect row = ui_col_rest(&col);
-		int dot = 24;
-		ui_draw_rect(u, (ui_rect){row.x + 4, row.y + 8, dot, dot},
-			     i == st->n_events - 1 ? th->color.primary : th->color.border, dot / 2);
-		ui_rect t = {row.x + dot + th->gap, row.y, row.w - dot - th->gap, 0};
-		ui_push_id(u, (uint32_t)i + 1);
-		int h = ui_label(u, rstate_key(ev->to), t, UI_FONT_STRONG, th->color.text, UI_ALIGN_LEFT);
-		t.y += h;
-		h += ui_label_text(u, shell_fmt_when(a, ev->at, true), t, UI_FONT_SMALL,
-				   th->color.text_muted, UI_ALIGN_LEFT);
-		ui_pop_id(u);
-		col.y += h + th->gap_small;
-	}
-	if (st->n_notes > 0) {
-		col.y += th->gap;
-		col.y += ui_label(u, "status.notes", ui_col_rest(&col), UI_FONT_SUBTITLE, th->color.text,
-				  UI_ALIGN_LEFT) + th->gap_small;
-		for (int i = 0; i < st->n_notes; i++) {
-			const queue_note *no = &st->notes[i];
-			const char *ch = strcmp(no->channel, "email") == 0 ? "status.channel_email"
-					 : strcmp(no->channel, "sms") == 0 ? "status.channel_sms"
-									   : "status.channel_kiosk";
-			const char *args[2] = {shell_fmt_when(a, no->at, true), ui_tr(u, ch)};
-			ui_push_id(u, 0x6e6f7465u + (uint32_t)i);
-			col.y += ui_label_text(u, ui_trf(u, "status.note_head", args, 2),
-					       ui_col_rest(&col), UI_FONT_SMALL, th->color.text_muted,
-					       UI_ALIGN_LEFT);
-			col.y += ui_label_text(u, no->text, ui_col_rest(&col), UI_FONT_BODY,
-					       th->color.text, UI_ALIGN_LEFT) + th->gap_small;
-			ui_pop_id(u);
-		}
-	}
+	col.y += step_history(&sf, ui_col_rest(&col), st);
 	ui_scroll_end(u, (col.y > left_end ? col.y : left_end) - view.y);
 
 	if (ui_button(u, "status.another", ui_split(nav, 2, th->gap, 0), UI_BTN_SECONDARY)) {

@@ -122,6 +122,16 @@ void scr_welcome_draw(app *a, ui_rect full)
 	uplink_line(a, link, foot_fg, th->landscape ? UI_ALIGN_LEFT : UI_ALIGN_CENTER);
 
 	shell_lang_toggle(a, toggle);
+	/* Staff mode's hidden door: a long press in the top-left corner. A
+	 * short tap there starts a session like anywhere else. */
+	ui_hold hold = ui_hold_area(u, "welcome.staff", (ui_rect){0, 0, ADMIN_HOLD_SIDE, ADMIN_HOLD_SIDE},
+				    ADMIN_HOLD_MS);
+	if (hold == UI_HOLD_LONG) {
+		admin_open_pad(a);
+		return;
+	}
+	if (hold == UI_HOLD_TAP)
+		start = true;
 	if (start)
 		app_goto(a, SCREEN_MENU);
 }

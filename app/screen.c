@@ -27,6 +27,16 @@ static const screen_def screens[SCREEN_COUNT] = {
 	[SCREEN_STATUS] = {"status", "status.title", true, true, scr_status_draw},
 	[SCREEN_GOODBYE] = {"goodbye", "goodbye.title", true, true, scr_goodbye_draw},
 	[SCREEN_GALLERY] = {"gallery", "gallery.title", true, true, scr_gallery_draw},
+	[SCREEN_COMPLAINT] = {"complaint", "complaint.title", true, true, scr_complaint_draw},
+	[SCREEN_COMPLAINT_DONE] = {"complaint_done", "complaint.title", true, true, scr_complaint_done_draw},
+	[SCREEN_STAFF_PIN] = {"staff_pin", "staff.pin_title", false, false, scr_pin_draw, true},
+	[SCREEN_STAFF_HOME] = {"staff_home", "staff.home_title", false, false, scr_staff_home_draw, true},
+	[SCREEN_STAFF_QUEUE] = {"staff_queue", "staff.queue_title", false, false, scr_staff_queue_draw, true},
+	[SCREEN_STAFF_CASE] = {"staff_case", "staff.case_title", false, false, scr_staff_case_draw, true},
+	[SCREEN_STAFF_COMPLAINTS] = {"staff_complaints", "staff.complaints_title", false, false,
+				     scr_staff_complaints_draw, true},
+	[SCREEN_STAFF_COMPLAINT] = {"staff_complaint", "staff.complaint_title", false, false,
+				    scr_staff_complaint_draw, true},
 };
 
 const screen_def *screen_get(screen_id id) { return &screens[id]; }
@@ -79,6 +89,32 @@ const char *shell_fmt_when(app *a, int64_t when, bool with_time)
 }
 
 const char *shell_datetime(app *a) { return shell_fmt_when(a, app_wall_time(a), true); }
+
+bool shell_card(app *a, const char *title_key, const char *body, const char *glyph, ui_rect r,
+		bool primary)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	bool hit = ui_tap_area(u, title_key, r);
+	ui_draw_rect(u, r, primary ? th->color.primary : th->color.surface, th->radius * 2);
+	if (!primary)
+		ui_draw_frame(u, r, th->color.border, th->radius * 2, th->border);
+	ui_color fg = primary ? th->color.text_inverse : th->color.text;
+	ui_color muted = primary ? th->color.text_inverse : th->color.text_muted;
+	int icon = 96;
+	ui_rect ic = {r.x + th->gap * 2, r.y + (r.h - icon) / 2, icon, icon};
+	ui_draw_rect(u, ic, primary ? th->color.primary_pressed : th->color.primary_soft, icon / 2);
+	ui_text_centered(u, ic, glyph, UI_FONT_SYMBOL, primary ? fg : th->color.primary);
+	int tx = ic.x + icon + th->gap * 2;
+	ui_rect t = {tx, r.y, r.x + r.w - tx - th->gap * 2, 0};
+	int th1, bh, w;
+	ui_measure(u, UI_FONT_SUBTITLE, ui_tr(u, title_key), t.w, &w, &th1);
+	ui_measure(u, UI_FONT_BODY, body, t.w, &w, &bh);
+	t.y = r.y + (r.h - th1 - th->gap_small - bh) / 2;
+	t.y += ui_label(u, title_key, t, UI_FONT_SUBTITLE, fg, UI_ALIGN_LEFT) + th->gap_small;
+	ui_label_text(u, body, t, UI_FONT_BODY, muted, UI_ALIGN_LEFT);
+	return hit;
+}
 
 static void header(app *a, const screen_def *def)
 {

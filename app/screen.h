@@ -36,6 +36,15 @@ typedef enum {
 	SCREEN_STATUS,
 	SCREEN_GOODBYE,
 	SCREEN_GALLERY,
+	SCREEN_COMPLAINT,      /* a citizen's complaint: the form */
+	SCREEN_COMPLAINT_DONE, /* ... and its number */
+	/* staff mode (admin.h) */
+	SCREEN_STAFF_PIN,
+	SCREEN_STAFF_HOME,
+	SCREEN_STAFF_QUEUE,
+	SCREEN_STAFF_CASE,
+	SCREEN_STAFF_COMPLAINTS,
+	SCREEN_STAFF_COMPLAINT,
 	SCREEN_COUNT
 } screen_id;
 
@@ -45,6 +54,8 @@ typedef struct screen_def {
 	bool chrome;           /* header with language toggle and a footer */
 	bool in_session;       /* showing it means a citizen's session is running */
 	void (*draw)(struct app *a, ui_rect content);
+	bool staff;            /* a staff screen: only while staff mode is on (the PIN pad aside);
+				  draws its own frame with admin_chrome() */
 } screen_def;
 
 const screen_def *screen_get(screen_id id);
@@ -65,6 +76,13 @@ const char *shell_datetime(struct app *a);
  * "Senin, 30 November 2026" / "... · 15.45 WIB". In the frame arena. */
 const char *shell_fmt_when(struct app *a, int64_t when, bool with_time);
 
+/* A large tappable card in R: a round icon with GLYPH (a symbol), the
+ * title from catalog TITLE_KEY and a line of BODY text (raw: the frame
+ * arena or a catalog string); PRIMARY fills it with the primary colour.
+ * Returns true when tapped. The menus of citizens and staff use it. */
+bool shell_card(struct app *a, const char *title_key, const char *body, const char *glyph, ui_rect r,
+		bool primary);
+
 /* Screen draw functions. */
 void scr_welcome_draw(struct app *a, ui_rect content);
 void scr_menu_draw(struct app *a, ui_rect content);
@@ -83,6 +101,14 @@ void scr_receipt_draw(struct app *a, ui_rect content);
 void scr_status_draw(struct app *a, ui_rect content);
 void scr_goodbye_draw(struct app *a, ui_rect content);
 void scr_gallery_draw(struct app *a, ui_rect content);
+void scr_complaint_draw(struct app *a, ui_rect content);
+void scr_complaint_done_draw(struct app *a, ui_rect content);
+void scr_pin_draw(struct app *a, ui_rect content);
+void scr_staff_home_draw(struct app *a, ui_rect content);
+void scr_staff_queue_draw(struct app *a, ui_rect content);
+void scr_staff_case_draw(struct app *a, ui_rect content);
+void scr_staff_complaints_draw(struct app *a, ui_rect content);
+void scr_staff_complaint_draw(struct app *a, ui_rect content);
 
 /* The identify step's side of the card reader: what a reader event (rdr.h)
  * means for the journey and the screens (a card on the welcome screen

@@ -9,14 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "script.h"
+#include "staff.h"
 #include "ticket.h"
 
 enum {
-	MAX_ARGS = 4,
+	MAX_ARGS = 5,
 	LINE_MAX_LEN = 1024,
 	TAP_MS = 100,     /* a finger's press and release take about this long */
 	UI_DRAG_SLOP = 30, /* a stroke shorter than this would read as a tap */
@@ -423,15 +425,122 @@ static int cmd_expect(run *r, int argc, char **argv)
 		    argc > 1 ? argv[1] : "");
 }
 
-static int cmd_wait(run *r, const char *spec)
+/* SPEC ("30s", "500ms", "2m") in milliseconds into *MS; false when malformed. */
+static bool parse_duration(const char *spec, uint64_t *ms)
 {
 	char *end;
 	errno = 0;
 	long v = strtol(spec, &end, 10);
 	long mult = strcmp(end, "ms") == 0 ? 1 : strcmp(end, "s") == 0 ? 1000 : strcmp(end, "m") == 0 ? 60000 : 0;
 	if (errno || v < 0 || !mult || end == spec || v > 24L * 3600 * 1000 / mult)
+		return false;
+	*ms = (uint64_t)v * (uint64_t)mult;
+	return true;
+}
+
+static int cmd_wait(run *r, const char *spec)
+{
+	uint64_t ms;
+	if (!parse_duration(spec, &ms))
 		return fail(r, "expected a duration such as 30s, 500ms or 2m, saw \"%s\"", spec);
-	app_advance(r->a, (uint64_t)v * (uint64_t)mult);
+	app_advance(r->a, ms);
+	return 0;
+}
+
+/* "hold X Y DURATION": a finger kept still at design pixel (X, Y) (a long
+ * press: staff mode's hidden corner, which is in no widget list). */
+static int cmd_hold(run *r, char **argv)
+{
+	char *ex, *ey;
+	long x = strtol(argv[1], &ex, 10), y = strtol(argv[2], &ey, 10);
+	uint64_t ms;
+	const theme *th = &r->a->th;
+	if (*ex || *ey || ex == argv[1] || ey == argv[2] || x < 0 || y < 0 || x >= th->design_w ||
+	    y >= th->design_h || !parse_duration(argv[3], &ms))
+		return fail(r, "expected hold X Y DURATION inside the %dx%d design, saw \"%s %s %s\"",
+			    th->design_w, th->design_h, argv[1], argv[2], argv[3]);
+	push_finger(r, SDL_FINGERDOWN, (int)x, (int)y);
+	app_advance(r->a, ms);
+	push_finger(r, SDL_FINGERUP, (int)x, (int)y);
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+/* Set field F of R (current value CUR, NEW_VAL when it changes). */
+static void put(req *r, req_field f, const char *cur, const char *new_val)
+{
+	snprintf(r->f[f].current, sizeof r->f[f].current, "%s", cur);
+	if (new_val) {
+		snprintf(r->f[f].requested, sizeof r->f[f].requested, "%s", new_val);
+		r->f[f].change = true;
+	}
+}
+
+/*
+ * "request NIK typed|card": a made-up applicant's submitted request (a new
+ * position and work unit, documents decree and KTP-el), stored as a citizen's
+ * submit stores it, with NIK and the identity source given; its ticket is
+ * remembered. For the staff scenarios, which start where the journey ends.
+ */
+static int cmd_request(run *r, char **argv)
+{
+	app *a = r->a;
+	req q;
+	req_init(&q);
+	snprintf(q.kiosk_id, sizeof q.kiosk_id, "%s", a->cfg->kiosk.id);
+	q.id_source = strcmp(argv[2], "typed") == 0 ? REQ_ID_TYPED : REQ_ID_CARD;
+	put(&q, REQ_F_NAME, "Siti Nur'aini", NULL);
+	put(&q, REQ_F_NIK, argv[1], NULL);
+	put(&q, REQ_F_NIP, "199001012015032001", NULL);
+	put(&q, REQ_F_EMAIL, "siti_nur@example.go.id", NULL);
+	put(&q, REQ_F_PHONE, "6281234567890", NULL);
+	put(&q, REQ_F_POSITION, "Pranata Komputer Ahli Pertama", "Pranata Komputer Ahli Muda");
+	put(&q, REQ_F_INSTITUTION, "Dinas Komunikasi dan Informatika Kota Pekalongan", NULL);
+	put(&q, REQ_F_WORK_UNIT, "Bidang Persandian", "Bidang Aplikasi Informatika");
+	put(&q, REQ_F_PROVINCE, "Jawa Tengah", NULL);
+	put(&q, REQ_F_CITY, "Kota Pekalongan", NULL);
+	q.reason = REQ_R_PROMOTION;
+	q.docs[REQ_D_DECREE] = true;
+	q.docs[REQ_D_KTP] = true;
+	snprintf(q.consent_version, sizeof q.consent_version, "%s", JOURNEY_CONSENT_VERSION);
+	int64_t now = app_wall_time(a);
+	q.consent_at = now;
+	q.submitted_at = now;
+	rstate_event ev;
+	if (rstate_apply(&q.state, RSTATE_QUEUED, RROLE_APPLICANT, a->cfg->kiosk.id, now, NULL, &ev) != RSTATE_OK)
+		return fail(r, "expected draft -> queued to be allowed");
+	bool unc = false;
+	int64_t deadline = cal_deadline(&a->cal, now, &unc), target = cal_target(&a->cal, now, &unc);
+	uint8_t rnd[TICKET_RANDOM_BYTES];
+	if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+		return fail(r, "expected random bytes for a ticket");
+	ticket_make(rnd, q.ticket);
+	queue_err e = queue_submit(a->q, &q, &ev, deadline, target, unc);
+	if (e != QUEUE_OK)
+		return fail(r, "expected the store to take the request, saw %s", queue_err_name(e));
+	memcpy(r->ticket, q.ticket, sizeof r->ticket);
+	r->ticket_state = RSTATE_QUEUED;
+	req_wipe(&q);
+	if (a->sync)
+		sync_kick(a->sync);
+	app_advance(a, TAP_MS);
+	return 0;
+}
+
+/* "staff add CODE ROLE PIN": an account, as `kiosk --add-staff` makes one
+ * (the name is made up from the code). */
+static int cmd_staff(run *r, char **argv)
+{
+	staff_role role;
+	if (staff_role_parse(argv[3], &role) != 0)
+		return fail(r, "expected a role (officer, supervisor, technician), saw \"%s\"", argv[3]);
+	char name[64];
+	snprintf(name, sizeof name, "Petugas %s", argv[2]);
+	queue_err qe = QUEUE_OK;
+	staff_err e = staff_add(r->a->q, NULL, argv[2], name, role, argv[4], app_wall_time(r->a), "cli", &qe);
+	if (e != STAFF_OK)
+		return fail(r, "expected staff %s to be added, saw %s (%s)", argv[2], staff_err_name(e),
+			    queue_err_name(qe));
 	return 0;
 }
 
@@ -790,6 +899,13 @@ static int step(run *r, int argc, char **argv)
 							 : r->a->cfg->storage.database);
 	if (strcmp(c, "tap") == 0 && argc == 2)
 		return cmd_tap(r, argv[1]);
+	if (strcmp(c, "request") == 0 && argc == 3 &&
+	    (strcmp(argv[2], "typed") == 0 || strcmp(argv[2], "card") == 0))
+		return cmd_request(r, argv);
+	if (strcmp(c, "hold") == 0 && argc == 4)
+		return cmd_hold(r, argv);
+	if (strcmp(c, "staff") == 0 && argc == 5 && strcmp(argv[1], "add") == 0)
+		return cmd_staff(r, argv);
 	if (strcmp(c, "type") == 0 && argc == 2)
 		return cmd_type(r, argv[1]);
 	if (strcmp(c, "drag") == 0 && argc == 4)
@@ -824,7 +940,7 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "close") == 0 && argc == 1)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
-		       "card, reader, sync, goto, key, close, remember, advance, notify, scroll, store) with its arguments, saw \"%s\" with %d argument%s",
+		       "card, reader, sync, goto, key, close, remember, advance, notify, scroll, store, hold, staff, request) with its arguments, saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 

@@ -43,6 +43,13 @@
  *   notify $ticket CHANNEL "text"     a notification the central service sent
  *   store lock | store unlock         another connection holds the store's
  *                          write lock (a busy database) or lets it go
+ *   hold X Y DURATION      a finger kept still at design pixel X,Y (a long
+ *                          press: staff mode's hidden corner is 0..199)
+ *   request NIK typed|card   a made-up applicant's submitted request with
+ *                          that NIK, its identity typed or read from a card;
+ *                          its ticket is remembered ("$ticket")
+ *   staff add CODE ROLE PIN    a staff account (officer, supervisor,
+ *                          technician), as `kiosk --add-staff` makes it
  *
  * Every command waits for the kiosk to settle. A failure prints
  * "SCRIPT:LINE: expected ..., saw ..." on stderr and stops the run.

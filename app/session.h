@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "complaint.h"
 #include "journey.h"
 
 /* The widget gallery's practice form (the journey's form arrives with issue 3). */
@@ -28,6 +29,21 @@ typedef struct session_form {
 	int choice; /* -1 = none */
 } session_form;
 
+/* The citizen's complaint form (scr_complaint.c). Fixed buffers, as typed:
+ * the session's wipe takes them with it. */
+typedef struct complaint_form {
+	bool chosen;                             /* a category was picked */
+	int category;                            /* complaint_category, when chosen */
+	char text[COMPLAINT_TEXT_MAX + 1];
+	char ticket[16];                         /* "" or a ticket as typed */
+	char contact[COMPLAINT_CONTACT_MAX + 1]; /* "" or a phone number or e-mail, as typed */
+	bool attempted;                          /* "Kirim" was tapped: show every error */
+	bool reveal;                             /* scroll the first error into view */
+	int store_error;                         /* queue_err of the last failed filing; 0 = none */
+	char number[COMPLAINT_NUMBER_MAX];       /* the filed complaint's number (done screen) */
+	bool had_contact;                        /* it was filed with a contact */
+} complaint_form;
+
 typedef struct session {
 	bool active;
 	uint64_t started_ms;
@@ -36,6 +52,7 @@ typedef struct session {
 	uint64_t idle_deadline_ms; /* when the countdown reaches zero */
 	session_form form;
 	journey j; /* the citizen's request and status check */
+	complaint_form complaint; /* the citizen's complaint */
 } session;
 
 typedef enum {

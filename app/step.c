@@ -250,3 +250,48 @@ int step_changes(step_frame *sf, ui_rect r)
 	}
 	return y - r.y;
 }
+
+int step_history(step_frame *sf, ui_rect r, const queue_status *st)
+{
+	app *a = sf->a;
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	int y = r.y;
+	y += ui_label(u, "status.timeline", (ui_rect){r.x, y, r.w, 0}, UI_FONT_SUBTITLE, th->color.text,
+			  UI_ALIGN_LEFT) + th->gap_small;
+	for (int i = 0; i < st->n_events; i++) {
+		const rstate_event *ev = &st->events[i];
+		ui_rect row = {r.x, y, r.w, 0};
+		int dot = 24;
+		ui_draw_rect(u, (ui_rect){row.x + 4, row.y + 8, dot, dot},
+			     i == st->n_events - 1 ? th->color.primary : th->color.border, dot / 2);
+		ui_rect t = {row.x + dot + th->gap, row.y, row.w - dot - th->gap, 0};
+		ui_push_id(u, (uint32_t)i + 1);
+		int h = ui_label(u, rstate_key(ev->to), t, UI_FONT_STRONG, th->color.text, UI_ALIGN_LEFT);
+		t.y += h;
+		h += ui_label_text(u, shell_fmt_when(a, ev->at, true), t, UI_FONT_SMALL,
+				   th->color.text_muted, UI_ALIGN_LEFT);
+		ui_pop_id(u);
+		y += h + th->gap_small;
+	}
+	if (st->n_notes > 0) {
+		y += th->gap;
+		y += ui_label(u, "status.notes", (ui_rect){r.x, y, r.w, 0}, UI_FONT_SUBTITLE, th->color.text,
+				  UI_ALIGN_LEFT) + th->gap_small;
+		for (int i = 0; i < st->n_notes; i++) {
+			const queue_note *no = &st->notes[i];
+			const char *ch = strcmp(no->channel, "email") == 0 ? "status.channel_email"
+					 : strcmp(no->channel, "sms") == 0 ? "status.channel_sms"
+									   : "status.channel_kiosk";
+			const char *args[2] = {shell_fmt_when(a, no->at, true), ui_tr(u, ch)};
+			ui_push_id(u, 0x6e6f7465u + (uint32_t)i);
+			y += ui_label_text(u, ui_trf(u, "status.note_head", args, 2),
+					       (ui_rect){r.x, y, r.w, 0}, UI_FONT_SMALL, th->color.text_muted,
+					       UI_ALIGN_LEFT);
+			y += ui_label_text(u, no->text, (ui_rect){r.x, y, r.w, 0}, UI_FONT_BODY,
+					       th->color.text, UI_ALIGN_LEFT) + th->gap_small;
+			ui_pop_id(u);
+		}
+	}
+	return y - r.y;
+}

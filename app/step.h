@@ -81,6 +81,11 @@ void step_section(step_frame *sf, ui_col *col, const char *heading_key, const ch
  * alter the certificate's subject; returns the height used. */
 int step_changes(step_frame *sf, ui_rect r);
 
+/* A request's history in R: each event's state and time (the newest
+ * marked), then the notifications sent to the applicant; returns the
+ * height used. The citizen's status screen and the officer's case show it. */
+int step_history(step_frame *sf, ui_rect r, const queue_status *st);
+
 /* A tinted notice box with a heading and body text; returns its height. */
 typedef enum { STEP_NOTE_INFO, STEP_NOTE_WARN, STEP_NOTE_OK } step_note_kind;
 int step_note(step_frame *sf, ui_rect r, step_note_kind kind, const char *title,

@@ -45,6 +45,9 @@ void theme_init(theme *th, int landscape)
 	th->color.disabled_text = rgb(0x5F6878);
 	th->color.backdrop = theme_alpha(rgb(0x0A1424), 170);
 	th->color.header_bg = rgb(0x0A2E5C);
+	th->color.staff_bg = rgb(0x4A2A00);
+	th->color.staff_text = rgb(0xFFFFFF);
+	th->color.staff_stripe = rgb(0xF2B600);
 	th->color.header_text = rgb(0xFFFFFF);
 	/* Solid, not translucent white: the software renderer blits untinted
 	 * text on its fast path. */

@@ -43,6 +43,7 @@ typedef struct theme {
 		ui_color disabled_bg, disabled_text;
 		ui_color backdrop;
 		ui_color header_bg, header_text, header_text_muted;
+		ui_color staff_bg, staff_text, staff_stripe; /* staff mode's banner */
 		ui_color key_bg, key_pressed, key_special;
 	} color;
 

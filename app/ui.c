@@ -492,6 +492,34 @@ bool ui_tap_area(ui *u, const char *key, ui_rect r)
 	return hit.clicked;
 }
 
+bool ui_tap_area_text(ui *u, const char *id_key, const char *label, ui_rect r)
+{
+	uint32_t id = ui_id(u, id_key);
+	ui_hit hit = ui_interact(u, id, r, true);
+	ui_record(u, id, UI_ROLE_BUTTON, UI_W_ENABLED, r, ui_intern(u, label), NULL);
+	return hit.clicked;
+}
+
+ui_hold ui_hold_area(ui *u, const char *key, ui_rect r, int hold_ms)
+{
+	uint32_t id = ui_id(u, key);
+	if (u->ev == UI_PTR_DOWN && ui_rect_contains(r, u->px, u->py))
+		u->hold_since = u->now;
+	ui_hit hit = ui_interact(u, id, r, true);
+	if (hit.clicked)
+		return UI_HOLD_TAP;
+	if (!hit.held)
+		return UI_HOLD_NONE;
+	uint64_t due = u->hold_since + (uint64_t)hold_ms;
+	if (u->now >= due) {
+		u->active = 0; /* its release taps nothing */
+		u->frame_req = true;
+		return UI_HOLD_LONG;
+	}
+	ui_request_wake(u, due);
+	return UI_HOLD_NONE;
+}
+
 bool ui_checkbox(ui *u, const char *key, bool *value, ui_rect r)
 {
 	const theme *th = u->th;

@@ -210,6 +210,21 @@ bool ui_button_ex(ui *u, const char *id_key, const char *text, const char *glyph
 		  ui_btn_kind kind, bool enabled);
 /* An invisible tap area (e.g. "touch the screen to start"). */
 bool ui_tap_area(ui *u, const char *key, ui_rect r);
+/* The same labelled with raw LABEL (a list row named by its ticket); the id
+ * comes from ID_KEY in the current id scope. */
+bool ui_tap_area_text(ui *u, const char *id_key, const char *label, ui_rect r);
+
+typedef enum { UI_HOLD_NONE, UI_HOLD_TAP, UI_HOLD_LONG } ui_hold;
+/*
+ * An invisible area that tells a tap from a long press (a hidden gesture:
+ * staff mode). A press released before HOLD_MS is UI_HOLD_TAP, as a tap
+ * area would give; a press kept still on R for HOLD_MS gives UI_HOLD_LONG
+ * once, in the frame where the time is reached (a wake is asked for), and
+ * its release then taps nothing. Deliberately NOT in the widget list, so
+ * neither the scenario runner's labels nor a future screen reader reveal
+ * it; scenarios use "hold X Y DURATION".
+ */
+ui_hold ui_hold_area(ui *u, const char *key, ui_rect r, int hold_ms);
 
 /*
  * Text field: caption from catalog KEY above a box showing BUF (UTF-8,

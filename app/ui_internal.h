@@ -55,6 +55,7 @@ struct ui {
 	bool ptr_down;
 	uint32_t active; /* the widget the finger went down on */
 	int press_y;
+	uint64_t hold_since; /* ui_hold_area: when the finger went down on it */
 
 	/* finger scrolling */
 	uint32_t scroll_candidate;

@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "complaint.h"
+#include "csim_store_int.h"
+#include "reqjson.h"
+
 #define WHY_MAX 128
 
 static void invalid(csim_answer *a, const char *what, const char *why)
@@ -51,6 +55,43 @@ void csim_api_lookup(csim_app *app, const csim_call *c, csim_answer *a)
 	json_decref(body);
 }
 
+/*
+ * The certificate of TICKET is revoked: when the ticket is centrally in
+ * revocation_required it moves to revoked (role central, actor "bsre", as
+ * the kiosk records it when its revocation entry settles). The submitting
+ * kiosk OWNER learns of it from its feed unless the revocation came from
+ * it (CALLER): a kiosk's own doings never come back. 0, or -1 (database).
+ */
+static int revoked_move(csim_app *app, const char *ticket, rstate state, const char *owner,
+			const char *caller, int64_t now)
+{
+	rstate_event ev;
+	rstate cur = state;
+	char *json = NULL;
+	int rc = 0;
+
+	if (state != RSTATE_REVOCATION_REQUIRED ||
+	    rstate_apply(&cur, RSTATE_REVOKED, RROLE_CENTRAL, "bsre", now, NULL, &ev) != RSTATE_OK)
+		return 0;
+	csim_event_row row = {.ticket = ticket,
+			      .from = state,
+			      .to = RSTATE_REVOKED,
+			      .role = RROLE_CENTRAL,
+			      .actor = "bsre",
+			      .reason = "",
+			      .at = now,
+			      .received_at = now};
+	if (csim_store_event_add(app->store, &row) < 0 ||
+	    csim_store_ticket_set(app->store, ticket, RSTATE_REVOKED, now) != 0)
+		return -1;
+	if (strcmp(owner, caller) != 0 &&
+	    (reqjson_encode_event(ticket, &ev, &json) != REQJSON_OK ||
+	     csim_store_change_add(app->store, owner, ticket, "event", json, now) < 0))
+		rc = -1;
+	reqjson_free(&json);
+	return rc;
+}
+
 void csim_api_revocations(csim_app *app, const csim_call *c, csim_answer *a)
 {
 	static const char *const keys[] = {"v", "ticket", "serial", "reason", "actor", "at", NULL};
@@ -91,6 +132,10 @@ void csim_api_revocations(csim_app *app, const csim_call *c, csim_answer *a)
 	if (!csim_api_ticket(app, a, ticket, &state, owner))
 		goto out;
 	if (strcmp(cert.status, "revoked") == 0) {
+		if (revoked_move(app, ticket, state, owner, c->kiosk_id, c->now) != 0) {
+			csim_answer_internal(a);
+			goto out;
+		}
 		csim_answer_json(a, 200,
 				 json_pack("{s:s,s:s,s:I}", "serial", cert.serial, "status", "revoked",
 					   "revoked_at", (json_int_t)cert.revoked_at));
@@ -107,9 +152,10 @@ void csim_api_revocations(csim_app *app, const csim_call *c, csim_answer *a)
 				   .payload = c->body,
 				   .payload_len = c->len};
 	snprintf(text, sizeof text,
-		 "Sertifikat elektronik %s dicabut karena identitas berubah (permohonan %s).", serial,
+		 "Sertifikat elektronik %s dicabut: identitas berubah (permohonan %s).", serial,
 		 ticket);
 	if (csim_store_revoke(app->store, &row) != 0 ||
+	    revoked_move(app, ticket, state, owner, c->kiosk_id, c->now) != 0 ||
 	    csim_api_notify(app, ticket, "certificate_revoked", "revocation", text, true, true, cert.email,
 			    cert.phone, owner, c->now) != 0) {
 		csim_answer_internal(a);
@@ -186,6 +232,137 @@ void csim_api_complaints(csim_app *app, const csim_call *c, csim_answer *a)
 		csim_answer_internal(a);
 	else
 		csim_answer_json(a, 201, json_pack("{s:s,s:s}", "number", number, "state", "open"));
+out:
+	json_decref(body);
+}
+
+/*
+ * Complaint notes: what staff at the kiosk did about a complaint. The sim
+ * keeps them in complaint_notes (created on first use, inside the call's
+ * transaction); a complaint's central state is the state after its newest
+ * note, "open" before the first. The move is checked with the kiosk's own
+ * rule (complaint_check()), so a refused move here means the two disagree.
+ */
+static const char notes_table_sql[] =
+	"CREATE TABLE IF NOT EXISTS complaint_notes(id INTEGER PRIMARY KEY, number TEXT NOT NULL,"
+	" kind TEXT NOT NULL, role TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER NOT NULL,"
+	" text TEXT NOT NULL, state TEXT NOT NULL, kiosk_id TEXT NOT NULL, idem_key TEXT NOT NULL,"
+	" payload BLOB NOT NULL, received_at INTEGER NOT NULL)";
+static const char notes_index_sql[] =
+	"CREATE INDEX IF NOT EXISTS complaint_notes_number ON complaint_notes(number, id)";
+static const char complaint_kiosk_sql[] = "SELECT kiosk_id FROM complaints WHERE number = ?1";
+static const char complaint_state_sql[] =
+	"SELECT state FROM complaint_notes WHERE number = ?1 ORDER BY id DESC LIMIT 1";
+static const char note_add_sql[] =
+	"INSERT INTO complaint_notes(number, kind, role, actor, at, text, state, kiosk_id, idem_key,"
+	" payload, received_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+/* The central state of complaint NUMBER filed by KIOSK into STATE (CAP
+ * bytes): 1, 0 when this kiosk filed no such complaint, -1. */
+static int complaint_state_of(csim_store *s, const char *number, const char *kiosk, char *state, size_t cap)
+{
+	char owner[CSIM_KIOSK_ID_MAX];
+	sqlite3_stmt *st = csim_store_stmt(s, complaint_kiosk_sql);
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	csim_bind_text(st, 1, number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		csim_col_text(st, 0, owner, sizeof owner);
+	csim_stmt_done(st, 0);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	if (strcmp(owner, kiosk) != 0)
+		return 0;
+	if ((st = csim_store_stmt(s, notes_table_sql)) == NULL || csim_stmt_exec(st) != 0 ||
+	    (st = csim_store_stmt(s, notes_index_sql)) == NULL || csim_stmt_exec(st) != 0 ||
+	    (st = csim_store_stmt(s, complaint_state_sql)) == NULL)
+		return -1;
+	csim_bind_text(st, 1, number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		csim_col_text(st, 0, state, cap);
+	else
+		snprintf(state, cap, "%s", complaint_state_name(COMPLAINT_OPEN));
+	return csim_stmt_done(st, rc == SQLITE_ROW || rc == SQLITE_DONE ? 1 : -1);
+}
+
+void csim_api_complaint_notes(csim_app *app, const csim_call *c, csim_answer *a)
+{
+	static const char *const keys[] = {"v", "number", "kind", "role", "actor", "at", "text", NULL};
+	char why[WHY_MAX], state[32];
+	const char *number, *kind, *role, *actor, *text;
+	int64_t v, at;
+	complaint_action act;
+	complaint_state from, to;
+	rrole r;
+	queue_err rule;
+	sqlite3_stmt *st;
+	int rc;
+	json_t *body = csim_json_object(c->body, c->len, keys, NULL, why, sizeof why);
+
+	if (body == NULL || csim_json_int(body, "v", 1, 1, &v, why, sizeof why) != 0 ||
+	    csim_json_str(body, "number", 13, 13, &number, why, sizeof why) != 0 ||
+	    csim_json_str(body, "kind", 1, 16, &kind, why, sizeof why) != 0 ||
+	    csim_json_str(body, "role", 1, 16, &role, why, sizeof why) != 0 ||
+	    csim_json_str(body, "actor", 1, RSTATE_ACTOR_MAX - 1, &actor, why, sizeof why) != 0 ||
+	    csim_json_int(body, "at", 0, INT64_MAX, &at, why, sizeof why) != 0 ||
+	    csim_json_str(body, "text", 1, COMPLAINT_NOTE_MAX, &text, why, sizeof why) != 0) {
+		invalid(a, "complaint note", why);
+		goto out;
+	}
+	if (!complaint_number_ok(number) || complaint_note_kind_parse(kind, &act) != 0 ||
+	    rrole_parse(role, &r) != 0) {
+		invalid(a, "complaint note",
+			!complaint_number_ok(number)		     ? "number: not ADU-XXXX-XXXX"
+			: complaint_note_kind_parse(kind, &act) != 0 ? "kind: response, escalation or resolution"
+								     : "role: not a role");
+		goto out;
+	}
+	rc = complaint_state_of(app->store, number, c->kiosk_id, state, sizeof state);
+	if (rc <= 0) {
+		if (rc < 0)
+			csim_answer_internal(a);
+		else
+			csim_answer_error(a, 404, "unknown_complaint", "no complaint with this number from this kiosk");
+		goto out;
+	}
+	if (complaint_state_parse(state, &from) != 0) {
+		csim_answer_internal(a);
+		goto out;
+	}
+	rule = complaint_check(from, act, r, &to);
+	if (rule == QUEUE_ERR_INVALID) {
+		csim_answer_error(a, 403, "forbidden_move", "this role may not make this move on a complaint");
+		goto out;
+	}
+	if (rule != QUEUE_OK) {
+		csim_answer_conflict(a, state);
+		goto out;
+	}
+	st = csim_store_stmt(app->store, note_add_sql);
+	if (st == NULL) {
+		csim_answer_internal(a);
+		goto out;
+	}
+	csim_bind_text(st, 1, number);
+	csim_bind_text(st, 2, kind);
+	csim_bind_text(st, 3, role);
+	csim_bind_text(st, 4, actor);
+	csim_bind_int(st, 5, at);
+	csim_bind_text(st, 6, text);
+	csim_bind_text(st, 7, complaint_state_name(to));
+	csim_bind_text(st, 8, c->kiosk_id);
+	csim_bind_text(st, 9, c->idem_key);
+	csim_bind_blob(st, 10, c->body, c->len);
+	csim_bind_int(st, 11, c->now);
+	if (csim_stmt_exec(st) != 0)
+		csim_answer_internal(a);
+	else
+		csim_answer_json(a, 201,
+				 json_pack("{s:s,s:s}", "number", number, "state", complaint_state_name(to)));
 out:
 	json_decref(body);
 }

@@ -58,6 +58,40 @@ int csim_api_notify(csim_app *app, const char *ticket, const char *kind, const c
 	return rc;
 }
 
+/* Cut the UTF-8 string S to at most MAX bytes, at a character boundary. */
+static void cut_utf8(char *s, size_t max)
+{
+	size_t n = strlen(s);
+	if (n <= max)
+		return;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	s[n] = '\0';
+}
+
+int csim_api_move_notify(csim_app *app, const char *ticket, rstate to, const char *reason, const char *cause,
+			 const char *owner, int64_t now)
+{
+	char text[RSTATE_REASON_MAX + 96];
+	const char *kind;
+
+	if (to == RSTATE_REJECTED) {
+		kind = "rejected";
+		snprintf(text, sizeof text, "Permohonan perubahan data %s ditolak. Alasan: %s", ticket,
+			 reason && reason[0] ? reason : "-");
+	} else if (to == RSTATE_NOTIFIED) {
+		kind = "data_changed";
+		snprintf(text, sizeof text, "Data Anda telah diubah sesuai permohonan %s.", ticket);
+	} else {
+		return 0;
+	}
+	/* A kiosk takes notes of up to 255 bytes (queue_note): a longer one
+	 * would make it refuse the whole page of its change feed. */
+	cut_utf8(text, 255);
+	return csim_api_notify(app, ticket, kind, cause, text, true, true, NULL, NULL, owner, now);
+}
+
 bool csim_api_ticket(csim_app *app, csim_answer *a, const char *ticket, rstate *state,
 		     char owner[CSIM_KIOSK_ID_MAX])
 {
@@ -206,6 +240,12 @@ void csim_api_events(csim_app *app, const csim_call *c, csim_answer *a)
 			return;
 		}
 		reqjson_free(&json);
+	}
+	/* The applicant hears of a rejection or of the finished change,
+	 * whichever kiosk moved it. */
+	if (csim_api_move_notify(app, ticket, ev.to, ev.reason, "event", owner, c->now) != 0) {
+		csim_answer_internal(a);
+		return;
 	}
 	csim_answer_json(a, 201, json_pack("{s:s,s:s}", "ticket", ticket, "state", rstate_name(ev.to)));
 }

@@ -32,6 +32,7 @@ static const route routes[] = {
 	{"/v1/certificates/lookup", "POST", csim_api_lookup, R_AUTH},
 	{"/v1/revocations", "POST", csim_api_revocations, R_AUTH | R_KEY},
 	{"/v1/complaints", "POST", csim_api_complaints, R_AUTH | R_KEY},
+	{"/v1/complaints/notes", "POST", csim_api_complaint_notes, R_AUTH | R_KEY},
 	{"/v1/surveys", "POST", csim_api_surveys, R_AUTH | R_KEY},
 	{"/v1/holidays", "GET", csim_api_holidays, R_AUTH},
 	{"/_sim/faults", "GET", csim_sim_faults_get, R_SIM},

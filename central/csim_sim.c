@@ -51,17 +51,11 @@ void csim_sim_stats(csim_app *app, const csim_call *c, csim_answer *a)
 				   csim_faults_counts_json(app->faults)));
 }
 
-/* What the applicant is told when a move reaches KIND's state, or NULL. */
-static const char *note_kind(rstate to)
-{
-	return to == RSTATE_NOTIFIED ? "data_changed" : NULL;
-}
-
 void csim_sim_events(csim_app *app, const csim_call *c, csim_answer *a)
 {
 	static const char *const keys[] = {"ticket", "to", "role", NULL};
 	static const char *const optional[] = {"actor", "reason", NULL};
-	char why[128], owner[CSIM_KIOSK_ID_MAX], text[160];
+	char why[128], owner[CSIM_KIOSK_ID_MAX];
 	const char *ticket, *to_name, *role_name, *actor = "pusat-desk", *reason = "";
 	rstate cur, to;
 	rrole role;
@@ -117,13 +111,9 @@ void csim_sim_events(csim_app *app, const csim_call *c, csim_answer *a)
 		csim_answer_internal(a);
 		goto out;
 	}
-	if (note_kind(to)) {
-		snprintf(text, sizeof text, "Data Anda telah diubah sesuai permohonan %s.", ticket);
-		if (csim_api_notify(app, ticket, note_kind(to), "sim_event", text, true, true, NULL, NULL,
-				    owner, c->now) != 0) {
-			csim_answer_internal(a);
-			goto out;
-		}
+	if (csim_api_move_notify(app, ticket, to, reason, "sim_event", owner, c->now) != 0) {
+		csim_answer_internal(a);
+		goto out;
 	}
 	csim_answer_json(a, 201,
 			 json_pack("{s:s,s:s,s:I}", "ticket", ticket, "state", rstate_name(to), "seq",

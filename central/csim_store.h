@@ -129,10 +129,10 @@ int64_t csim_store_change_add(csim_store *s, const char *kiosk, const char *tick
 typedef struct csim_note_row {
 	const char *ticket;
 	const char *channel;   /* "sms" or "email" */
-	const char *kind;      /* "received", "certificate_revoked", "data_changed" */
+	const char *kind;      /* "received", "certificate_revoked", "rejected", "data_changed" */
 	const char *recipient; /* phone or address ("" when unknown): personal data, DB only */
 	const char *text;      /* the words it would send (< 256 bytes, no personal data) */
-	const char *cause;     /* what made it ("request", "revocation", "sim_event") */
+	const char *cause;     /* what made it ("request", "revocation", "event", "sim_event") */
 	int64_t at;
 	const char *feed_kiosk; /* add it to this kiosk's feed too; NULL: do not */
 } csim_note_row;

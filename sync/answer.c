@@ -224,6 +224,7 @@ static const field shapes[ANSWER_KIND_COUNT][FIELDS_MAX] = {
 	[ANSWER_CHANGES] = {{"changes", F_ARRAY, NULL}, {"next", F_TIME, NULL}, {"more", F_BOOL, NULL}},
 	[ANSWER_HEALTH] = {{"status", F_LITERAL, "ok"}, {"time", F_TIME, NULL},
 			   {"version", F_STRING, NULL}},
+	[ANSWER_CERTS] = {{"certificates", F_ARRAY, NULL}},
 };
 
 static bool field_ok(json_t *v, const field *f)
@@ -608,5 +609,100 @@ out:
 	json_decref(root);
 	if (rc != 0)
 		explicit_bzero(out, sizeof *out * ANSWER_CHANGES_MAX);
+	return rc;
+}
+
+/* ---- the certificate lookup ------------------------------------------------------------ */
+
+/* V is a string of 1..CAP-1 bytes, each in SET (or printable ASCII when SET
+ * is NULL); copied to BUF. */
+static bool copy_token(json_t *v, char *buf, size_t cap, const char *set)
+{
+	if (!json_is_string(v))
+		return false;
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+	if (len == 0 || len >= cap)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (set != NULL ? strchr(set, c) == NULL || c == '\0' : c < 0x20 || c > 0x7e)
+			return false;
+	}
+	memcpy(buf, s, len + 1);
+	return true;
+}
+
+static int parse_cert(const failure *f, size_t i, json_t *c, answer_cert *out)
+{
+	json_t *na = json_object_get(c, "not_after");
+	const char *st;
+
+	if (!json_is_object(c))
+		return fail(f, "certificates[%zu]: not an object", i);
+	if (!copy_token(json_object_get(c, "serial"), out->serial, sizeof out->serial, "0123456789ABCDEF"))
+		return fail(f, "certificates[%zu].serial: missing or not 1-63 of 0-9 A-F", i);
+	if (!json_is_string(json_object_get(c, "subject")))
+		return fail(f, "certificates[%zu].subject: missing or not a string", i);
+	if (!copy_token(json_object_get(c, "issuer"), out->issuer, sizeof out->issuer, NULL))
+		return fail(f, "certificates[%zu].issuer: missing or not 1-31 printable characters", i);
+	st = json_string_value(json_object_get(c, "status"));
+	if (st == NULL || (strcmp(st, "valid") != 0 && strcmp(st, "revoked") != 0))
+		return fail(f, "certificates[%zu].status: missing or not valid or revoked", i);
+	snprintf(out->status, sizeof out->status, "%s", st);
+	if (!json_is_integer(na) || json_integer_value(na) < 0)
+		return fail(f, "certificates[%zu].not_after: missing or not a time", i);
+	out->not_after = json_integer_value(na);
+	return 0;
+}
+
+int answer_parse_certs(const char *body, size_t len, answer_cert *out, int *n, char *why, size_t why_len)
+{
+	failure f = {why, why != NULL ? why_len : 0};
+	answer_cert revoked[ANSWER_CERTS_MAX], one;
+	json_t *root = NULL;
+	int valid = 0, nrev = 0, rc = -1;
+
+	*n = 0;
+	memset(out, 0, sizeof *out * ANSWER_CERTS_MAX);
+	memset(revoked, 0, sizeof revoked);
+	if (f.why_len > 0)
+		f.why[0] = '\0';
+	load_err le = load_object(body, len, &root);
+	if (le != LOAD_OK) {
+		fail(&f, "%s", load_err_text[le]);
+		goto out;
+	}
+	json_t *list = json_object_get(root, "certificates");
+	if (!json_is_array(list)) {
+		fail(&f, "certificates: missing or not an array");
+		goto out;
+	}
+	if (json_array_size(list) > ANSWER_CERTS_LIST_MAX) {
+		fail(&f, "certificates: more than %d", ANSWER_CERTS_LIST_MAX);
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		memset(&one, 0, sizeof one);
+		if (parse_cert(&f, i, json_array_get(list, i), &one) != 0)
+			goto out;
+		if (strcmp(one.status, "valid") == 0) {
+			if (valid == ANSWER_CERTS_MAX) {
+				fail(&f, "certificates: more than %d valid", ANSWER_CERTS_MAX);
+				goto out;
+			}
+			out[valid++] = one;
+		} else if (nrev < ANSWER_CERTS_MAX) {
+			revoked[nrev++] = one;
+		}
+	}
+	for (int i = 0; i < nrev && valid + i < ANSWER_CERTS_MAX; i++)
+		out[valid + i] = revoked[i];
+	*n = valid + nrev < ANSWER_CERTS_MAX ? valid + nrev : ANSWER_CERTS_MAX;
+	rc = 0;
+out:
+	json_decref(root);
+	if (rc != 0)
+		memset(out, 0, sizeof *out * ANSWER_CERTS_MAX);
 	return rc;
 }

@@ -31,6 +31,7 @@ typedef enum answer_kind {
 	ANSWER_REVOCATION, /* POST /v1/revocations: {"serial","status":"revoked","revoked_at"} */
 	ANSWER_CHANGES,    /* GET /v1/changes: {"changes":[...],"next","more"} (shape only) */
 	ANSWER_HEALTH,     /* GET /v1/health: {"status":"ok","time","version"} */
+	ANSWER_CERTS,      /* POST /v1/certificates/lookup: {"certificates":[...]} (shape only) */
 	ANSWER_KIND_COUNT
 } answer_kind;
 
@@ -91,5 +92,35 @@ void answer_classify(answer_kind kind, const answer_raw *raw, answer *out);
  */
 int answer_parse_changes(const char *body, size_t len, int64_t since, queue_change *out, int *n,
 			 int *skipped, int64_t *next, bool *more, char *why, size_t why_len);
+
+#define ANSWER_CERTS_MAX 8       /* certificates one lookup keeps */
+#define ANSWER_CERTS_LIST_MAX 64 /* certificates an answer may list at all */
+
+/* One certificate of a lookup answer, without its subject (a name). */
+typedef struct answer_cert {
+	char serial[64];   /* 1-63 of 0-9 A-F, as POST /v1/revocations takes it */
+	char issuer[32];   /* 1-31 printable ASCII ("BSrE") */
+	char status[16];   /* "valid" or "revoked" */
+	int64_t not_after; /* epoch s */
+} answer_cert;
+
+/*
+ * Parse the body of a 2xx answer of POST /v1/certificates/lookup
+ * (BODY[0..LEN)): an object whose "certificates" is an array of at most
+ * ANSWER_CERTS_LIST_MAX objects, each with "serial" (1-63 of 0-9 A-F),
+ * "subject" (a string: the holder's name, checked for its type and never
+ * copied), "issuer" (1-31 printable ASCII), "status" ("valid" or
+ * "revoked") and "not_after" (an integer >= 0); other keys of the answer
+ * and of an item are ignored (a newer server may add some), a duplicate
+ * key refuses it. OUT (OUT, ANSWER_CERTS_MAX entries, not NULL) gets the
+ * valid certificates in answer order, then the revoked ones while room is
+ * left (the officer needs the valid ones to revoke them); *N (OUT, not
+ * NULL) how many. More than ANSWER_CERTS_MAX valid ones is refused (the
+ * kiosk could not show them all).
+ * Returns 0, or -1 with a reason in WHY (WHY_LEN bytes; names the part,
+ * "certificates[2].status: not valid or revoked", never a value); then *N
+ * is 0 and OUT is zeroed. Never blocks.
+ */
+int answer_parse_certs(const char *body, size_t len, answer_cert *out, int *n, char *why, size_t why_len);
 
 #endif

@@ -40,6 +40,11 @@ struct sync_engine {
 	sync_status st; /* under mu: what sync_get_status() copies */
 	bool reached_once; /* under mu: an exchange has set st.online (so a first
 			      "unreachable" is logged like a change) */
+	/* The certificate lookup job, under mu. */
+	char lk_nik[17];   /* the NIK asked for, until the thread takes it */
+	bool lk_pending;   /* a job waits for the thread */
+	unsigned lk_gen;   /* bumped by sync_lookup_clear(): an older job's result is dropped */
+	sync_lookup lk;    /* what sync_lookup_get() copies */
 
 	/* Owned by the thread once it runs. */
 	sync_opts o;
@@ -323,6 +328,87 @@ static int drain_batch(sync_engine *e, int64_t *wait_ms)
 	return n;
 }
 
+/* ---- the certificate lookup ------------------------------------------------------ */
+
+/* Why a lookup got no usable answer A, in words without personal data. */
+static void lookup_failure(const answer *a, char *out, size_t cap)
+{
+	if (a->status == 0)
+		snprintf(out, cap, "central service unreachable (%.100s)", a->reason);
+	else if (a->auth_refused)
+		snprintf(out, cap, "authentication refused by the central service (%.100s)", a->reason);
+	else if (a->bad)
+		snprintf(out, cap, "bad answer from the central service (%.100s)", a->reason);
+	else if (a->verdict == ANSWER_RETRY)
+		snprintf(out, cap, "central service busy or failing (%.100s)", a->reason);
+	else
+		snprintf(out, cap, "refused by the central service (%.100s)", a->reason);
+}
+
+/*
+ * Run the waiting lookup job, if any: take the NIK (wiped from the shared
+ * state at once), ask, parse, publish the result unless the job was
+ * cleared meanwhile, and wake the UI. The answer's subject (the holder's
+ * name) is never copied; the body and the call are wiped after use.
+ */
+static void run_lookup(sync_engine *e)
+{
+	char nik[sizeof e->lk_nik], body[48], why[ANSWER_REASON_MAX];
+	answer_cert certs[ANSWER_CERTS_MAX];
+	sync_lookup res;
+	answer a;
+	answer_raw raw;
+	unsigned gen;
+	int n = 0, len;
+
+	pthread_mutex_lock(&e->mu);
+	if (!e->lk_pending) {
+		pthread_mutex_unlock(&e->mu);
+		return;
+	}
+	memcpy(nik, e->lk_nik, sizeof nik);
+	sodium_memzero(e->lk_nik, sizeof e->lk_nik);
+	e->lk_pending = false;
+	gen = e->lk_gen;
+	pthread_mutex_unlock(&e->mu);
+
+	len = snprintf(body, sizeof body, "{\"nik\":\"%s\"}", nik);
+	sodium_memzero(nik, sizeof nik);
+	exchange(e, "POST", "/certificates/lookup", body, (size_t)len, NULL, ANSWER_CERTS, &a, &raw);
+	sodium_memzero(body, sizeof body);
+
+	memset(&res, 0, sizeof res);
+	if (a.verdict != ANSWER_DONE) {
+		res.state = SYNC_LOOKUP_FAILED;
+		lookup_failure(&a, res.error, sizeof res.error);
+		say(e, SYNC_LOG_WARN, "certificate lookup: %s", res.error);
+	} else if (answer_parse_certs(raw.body, raw.body_len, certs, &n, why, sizeof why) != 0) {
+		res.state = SYNC_LOOKUP_FAILED;
+		snprintf(res.error, sizeof res.error, "bad answer from the central service: %.100s", why);
+		say(e, SYNC_LOG_WARN, "certificate lookup: %s", res.error);
+	} else {
+		_Static_assert(sizeof res.certs / sizeof res.certs[0] == ANSWER_CERTS_MAX, "one size");
+		res.state = SYNC_LOOKUP_DONE;
+		res.n = n;
+		for (int i = 0; i < n; i++) {
+			memcpy(res.certs[i].serial, certs[i].serial, sizeof res.certs[i].serial);
+			memcpy(res.certs[i].issuer, certs[i].issuer, sizeof res.certs[i].issuer);
+			memcpy(res.certs[i].status, certs[i].status, sizeof res.certs[i].status);
+			res.certs[i].not_after = certs[i].not_after;
+		}
+	}
+	sodium_memzero(certs, sizeof certs);
+
+	pthread_mutex_lock(&e->mu);
+	bool current = gen == e->lk_gen;
+	if (current)
+		e->lk = res;
+	pthread_mutex_unlock(&e->mu);
+	sodium_memzero(&res, sizeof res);
+	if (current && e->o.notify)
+		e->o.notify(e->o.notify_ctx);
+}
+
 /* ---- pulling changes ------------------------------------------------------------- */
 
 static void pull_changes(sync_engine *e)
@@ -354,7 +440,7 @@ static void pull_changes(sync_engine *e)
 			return;
 		}
 		qe = queue_apply_changes(e->q, e->changes, n, next, &stats);
-		for (int i = 0; i < n && qe == QUEUE_OK && stats.conflicts > 0; i++) {
+		for (int i = 0; i < n && qe == QUEUE_OK && stats.conflicts + stats.overridden > 0; i++) {
 			/* Only the tickets go to the log; queue_apply_changes counted which. */
 			if (e->changes[i].type == QUEUE_CHANGE_EVENT)
 				say(e, SYNC_LOG_DEBUG, "change %" PRId64 " for %s: %s -> %s", e->changes[i].seq,
@@ -368,12 +454,14 @@ static void pull_changes(sync_engine *e)
 		}
 		if (n > 0 || skipped > 0)
 			say(e, SYNC_LOG_INFO,
-			    "change feed: %d applied, %d repeated, %d conflicting, %d for unknown tickets,"
-			    " %d of unknown types; cursor %" PRId64,
-			    stats.applied, stats.repeats, stats.conflicts, stats.unknown, skipped, next);
+			    "change feed: %d applied, %d repeated, %d overridden by central decision,"
+			    " %d conflicting, %d for unknown tickets, %d of unknown types; cursor %" PRId64,
+			    stats.applied, stats.repeats, stats.overridden, stats.conflicts, stats.unknown,
+			    skipped, next);
 		publish(e, &a, 0);
 		if (!more)
 			return;
+		run_lookup(e); /* an officer waits: not behind ten pages */
 	}
 }
 
@@ -394,7 +482,8 @@ static bool nap(sync_engine *e, int64_t wait_ms)
 		until.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&e->mu);
-	while (!e->stop && !e->kicked) {
+	/* A lookup wakes the thread too, without forcing a pull of changes. */
+	while (!e->stop && !e->kicked && !e->lk_pending) {
 		if (pthread_cond_timedwait(&e->cv, &e->mu, &until) == ETIMEDOUT)
 			break;
 	}
@@ -426,6 +515,7 @@ static void *engine_main(void *arg)
 
 	while (!should_stop(e)) {
 		int64_t wait_ms = -1, now;
+		run_lookup(e); /* between batches: an officer waits for it */
 		int got = drain_batch(e, &wait_ms);
 
 		if (got > 0)
@@ -484,6 +574,8 @@ static void destroy(sync_engine *e)
 	free(e->pin);
 	free(e->ca_file);
 	sodium_memzero(&e->o, sizeof e->o);
+	sodium_memzero(e->lk_nik, sizeof e->lk_nik);
+	sodium_memzero(&e->lk, sizeof e->lk);
 	pthread_cond_destroy(&e->cv);
 	pthread_mutex_destroy(&e->mu);
 	free(e);
@@ -592,6 +684,41 @@ void sync_get_status(sync_engine *e, sync_status *out)
 {
 	pthread_mutex_lock(&e->mu);
 	*out = e->st;
+	pthread_mutex_unlock(&e->mu);
+}
+
+int sync_lookup_start(sync_engine *e, const char *nik)
+{
+	if (nik == NULL || strnlen(nik, 17) != 16 || strspn(nik, "0123456789") != 16)
+		return -1;
+	pthread_mutex_lock(&e->mu);
+	if (e->lk.state == SYNC_LOOKUP_RUNNING) {
+		pthread_mutex_unlock(&e->mu);
+		return -1;
+	}
+	memcpy(e->lk_nik, nik, 17);
+	e->lk_pending = true;
+	sodium_memzero(&e->lk, sizeof e->lk);
+	e->lk.state = SYNC_LOOKUP_RUNNING;
+	pthread_cond_signal(&e->cv);
+	pthread_mutex_unlock(&e->mu);
+	return 0;
+}
+
+void sync_lookup_get(sync_engine *e, sync_lookup *out)
+{
+	pthread_mutex_lock(&e->mu);
+	*out = e->lk;
+	pthread_mutex_unlock(&e->mu);
+}
+
+void sync_lookup_clear(sync_engine *e)
+{
+	pthread_mutex_lock(&e->mu);
+	sodium_memzero(e->lk_nik, sizeof e->lk_nik);
+	e->lk_pending = false;
+	e->lk_gen++;
+	sodium_memzero(&e->lk, sizeof e->lk); /* SYNC_LOOKUP_IDLE */
 	pthread_mutex_unlock(&e->mu);
 }
 

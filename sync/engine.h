@@ -14,6 +14,8 @@
  *   when the outbox is empty or waiting: pull changes (every poll_ms, and
  *   at once after a kick), purge (hourly), checkpoint ->
  *   sleep until kicked, the next entry is due, or poll_ms.
+ * An officer's certificate lookup (sync_lookup_start()) wakes the thread
+ * and runs before the next batch (and between pages of changes).
  * Backoff: after a failed attempt n (1, 2, ...) the entry waits a uniform
  * random time in [0, min(retry_cap_ms, retry_base_ms * 2^(n-1))].
  *
@@ -72,6 +74,29 @@ typedef struct sync_status {
 
 typedef struct sync_engine sync_engine;
 
+/* One certificate a lookup found (no subject: that is a name). */
+typedef struct sync_cert {
+	char serial[64];   /* upper-case hex, as desk_request_revocation() takes it */
+	char issuer[32];   /* "BSrE" */
+	char status[16];   /* "valid" or "revoked" */
+	int64_t not_after; /* epoch s */
+} sync_cert;
+
+typedef enum sync_lookup_state {
+	SYNC_LOOKUP_IDLE,    /* no job since the last clear */
+	SYNC_LOOKUP_RUNNING, /* asked, not answered yet */
+	SYNC_LOOKUP_DONE,    /* answered: N certificates (0: the NIK owns none) */
+	SYNC_LOOKUP_FAILED,  /* no usable answer: ERROR says why */
+} sync_lookup_state;
+
+/* The certificate lookup's result. No personal data. */
+typedef struct sync_lookup {
+	sync_lookup_state state;
+	int n;               /* DONE: certificates in CERTS, valid ones first */
+	sync_cert certs[8];
+	char error[160];     /* FAILED: "central service unreachable (network: ...)", ... */
+} sync_lookup;
+
 /*
  * Start the engine thread. Opens its own queue handle and http client
  * first, so a bad path or URL fails here. Returns 0 and *OUT, or -1 with a
@@ -84,6 +109,27 @@ void sync_kick(sync_engine *e);
 
 /* Copy the latest published status. Never blocks for more than a copy. */
 void sync_get_status(sync_engine *e, sync_status *out);
+
+/*
+ * Certificate lookup for an officer (POST /v1/certificates/lookup): does
+ * the applicant with NIK own certificates, and which? The network call
+ * runs on the engine thread, between outbox batches, signed like every
+ * call, and the engine wakes itself for it; the UI never waits: it polls
+ * sync_lookup_get() when the notify callback fires.
+ * sync_lookup_start(): NIK (16 digits) is copied (wiped once the call is
+ * built); returns 0, or -1 for a NIK that is not 16 digits or while a job
+ * is RUNNING (one at a time). Never blocks beyond the engine's mutex.
+ * sync_lookup_get(): copies the result into *OUT (OUT, not NULL).
+ * sync_lookup_clear(): forgets the NIK and the result (state IDLE); a job
+ * still on the wire then ends unseen. Call it when the officer leaves the
+ * case. The holder's name in the answer is never kept; a failure's ERROR
+ * names the cause only ("central service unreachable (network: ...)",
+ * "bad answer from the central service: ...", "refused by the central
+ * service (HTTP 400 invalid_body)"), and is logged as such.
+ */
+int sync_lookup_start(sync_engine *e, const char *nik);
+void sync_lookup_get(sync_engine *e, sync_lookup *out);
+void sync_lookup_clear(sync_engine *e);
 
 /* Stop the thread (an exchange in progress ends within its timeout; the
  * batch is settled first or left in_flight for the next start), close

@@ -1545,6 +1545,30 @@ static queue_err mark_received(queue *q, const char *ticket, int64_t at)
 	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
 }
 
+/* Inside a write transaction: the request TICKET of a done revocation entry
+ * moves revocation_required -> revoked (the central service revoked the
+ * certificate at BSrE). Nothing when it has moved on (an officer here or the
+ * change feed came first), and nothing for a ticket this kiosk does not
+ * hold: the entry is settled either way, and a settle that fails for good
+ * would only make the engine resend a revocation that is already done. */
+static queue_err mark_revoked(queue *q, const char *ticket, int64_t at)
+{
+	rstate_event ev = {.from = RSTATE_REVOCATION_REQUIRED, .to = RSTATE_REVOKED, .role = RROLE_CENTRAL,
+			   .at = at};
+	int64_t id;
+	rstate stored;
+	queue_err err;
+
+	snprintf(ev.actor, sizeof ev.actor, "bsre");
+	err = find_request(q, ticket, &id, &stored);
+	if (err)
+		return err == QUEUE_ERR_NOT_FOUND ? QUEUE_OK : err;
+	if (stored != RSTATE_REVOCATION_REQUIRED)
+		return QUEUE_OK;
+	int rc = append_locked(q, id, ticket, &ev, NULL);
+	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
+}
+
 static bool result_ok(const queue_result *r)
 {
 	if (r->seq <= 0 || !terminated(r->reason, sizeof r->reason) || r->received_at < 0)
@@ -1598,6 +1622,9 @@ static queue_err settle_one(queue *q, const queue_result *r, int64_t now_ms)
 	done(st);
 	if (err == QUEUE_OK && r->outcome == QUEUE_OUT_DONE && kind == QUEUE_KIND_REQUEST)
 		err = mark_received(q, ticket, r->received_at > 0 ? r->received_at : now_ms / 1000);
+	else if (err == QUEUE_OK && r->outcome == QUEUE_OUT_DONE && kind == QUEUE_KIND_REVOCATION &&
+		 ticket[0] != '\0')
+		err = mark_revoked(q, ticket, now_ms / 1000);
 	return err;
 }
 
@@ -1729,6 +1756,87 @@ queue_err queue_mark_set(queue *q, queue_mark m, int64_t v)
 	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
 }
 
+/*
+ * Central decision wins (issue 6). The helpers below prepare their
+ * statements per call: they run only when the feed disagrees with the
+ * local history, which is rare, and they keep the handle's statement set
+ * untouched.
+ */
+
+/* Prepare SQL on Q's connection, bind FMT's arguments as bind() does, step
+ * once and finalize. *ROW (may be NULL) says whether a row came. */
+static int exec_once(queue *q, const char *sql, bool *row, const char *fmt, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int rc = sqlite3_prepare_v3(q->db, sql, -1, 0, &st, NULL);
+
+	va_start(ap, fmt);
+	for (int i = 0; rc == SQLITE_OK && fmt[i] != '\0'; i++) {
+		if (fmt[i] == 't')
+			rc = sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_STATIC);
+		else
+			rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+	}
+	va_end(ap);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (row)
+		*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		rc = SQLITE_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Whether request ID's history already reached TO (this kiosk made the same
+ * move itself, or the feed brought it before). Any move into TO counts, not
+ * only one from the same state: the state machine has no cycles, so a
+ * state reached before is behind the request, and offline first gives
+ * in_verification two ways in (an officer here verifies from queued while
+ * the central desk verifies from received: the same decision, which must
+ * not pull a request that moved on back to in_verification).
+ */
+static int history_reached(queue *q, int64_t id, rstate to, bool *has)
+{
+	return exec_once(q,
+			 "SELECT 1 FROM events INDEXED BY events_by_request WHERE request_id = ?1"
+			 " AND to_state = ?2 LIMIT 1",
+			 has, "it", id, rstate_name(to));
+}
+
+/*
+ * Inside apply_changes' transaction: the central event EV (passes
+ * rstate_check(), but does not start where request ID stands: STORED)
+ * overrides the local state. The event is stored as it came (its own from:
+ * the history shows the break), the request takes its to, a conflicts row
+ * tells the officer, and this ticket's event and revocation entries that
+ * are pending or dead are settled as superseded: the central service would
+ * only refuse them now (409). In-flight entries are left alone: their
+ * answer settles them (apply runs between batches, so there are none).
+ */
+static queue_err override_locked(queue *q, int64_t id, const char *ticket, rstate stored,
+				 const rstate_event *ev)
+{
+	int rc = append_locked(q, id, ticket, ev, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = exec_once(q,
+			       "INSERT INTO conflicts (request_id, local_state, central_from, central_to,"
+			       " central_role, central_actor, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+			       NULL, "ittttti", id, rstate_name(stored), rstate_name(ev->from),
+			       rstate_name(ev->to), rrole_name(ev->role), ev->actor, ev->at);
+	if (rc == SQLITE_OK)
+		rc = exec_once(q,
+			       "UPDATE outbox SET state = 'done', payload = '',"
+			       " last_error = 'superseded by central decision', http_status = NULL,"
+			       " updated_at = ?2 WHERE ticket = ?1 AND ticket <> ''"
+			       " AND kind IN ('event', 'revocation') AND state IN ('pending', 'dead')",
+			       NULL, "ti", ticket, wall_ms());
+	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
+}
+
 /* Apply one change C inside apply_changes' transaction, counting it in ST. */
 static queue_err apply_one(queue *q, const queue_change *c, queue_apply_stats *st)
 {
@@ -1736,7 +1844,7 @@ static queue_err apply_one(queue *q, const queue_change *c, queue_apply_stats *s
 	int64_t id;
 	rstate stored;
 	queue_err err;
-	bool added;
+	bool added, legal, seen = false;
 	int rc;
 
 	if (!terminated(c->ticket, sizeof c->ticket) || !ticket_ok(c->ticket)) {
@@ -1765,17 +1873,36 @@ static queue_err apply_one(queue *q, const queue_change *c, queue_apply_stats *s
 	}
 	if (err)
 		return err;
-	if (stored == ev->from && event_fields_ok(ev) &&
-	    rstate_check(ev->from, ev->to, ev->role, ev->reason) == RSTATE_OK) {
+	legal = event_fields_ok(ev) && rstate_check(ev->from, ev->to, ev->role, ev->reason) == RSTATE_OK;
+	if (stored == ev->from && legal) {
 		rc = append_locked(q, id, c->ticket, ev, NULL);
 		if (rc != SQLITE_OK)
 			return map_write(rc);
 		st->applied++;
-	} else if (stored != ev->from && stored == ev->to) {
-		st->repeats++;
-	} else {
-		st->conflicts++;
+		return QUEUE_OK;
 	}
+	if (stored == ev->from) { /* where it should start, but the state machine refuses it */
+		st->conflicts++;
+		return QUEUE_OK;
+	}
+	/* A repeat: already where it leads, or been there before. */
+	if (stored != ev->to) {
+		rc = history_reached(q, id, ev->to, &seen);
+		if (rc != SQLITE_OK)
+			return map_write(rc);
+	}
+	if (stored == ev->to || seen) {
+		st->repeats++;
+		return QUEUE_OK;
+	}
+	if (!legal) {
+		st->conflicts++;
+		return QUEUE_OK;
+	}
+	err = override_locked(q, id, c->ticket, stored, ev);
+	if (err)
+		return err;
+	st->overridden++;
 	return QUEUE_OK;
 }
 

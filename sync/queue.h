@@ -347,7 +347,11 @@ typedef struct queue_result {
  * A DONE request entry also moves its request queued -> received (role
  * central, actor "central", at received_at, or NOW_MS / 1000 when 0) when
  * it is still queued (an officer may have moved it meanwhile: then
- * nothing is added). http_status 0 is stored as "no status". Every
+ * nothing is added). A DONE revocation entry with a ticket likewise moves
+ * its request revocation_required -> revoked (role central, actor "bsre",
+ * at NOW_MS / 1000) when it is still revocation_required (nothing when it
+ * moved on, or when this kiosk holds no such request).
+ * http_status 0 is stored as "no status". Every
  * RES[i].seq must be an in_flight entry (a seq twice in RES is not), else
  * QUEUE_ERR_STATE and nothing changes.
  * QUEUE_ERR_INVALID: RES NULL, N out of range, NOW_MS negative, an outcome
@@ -404,22 +408,45 @@ typedef struct queue_change {
 } queue_change;
 
 typedef struct queue_apply_stats {
-	int applied;   /* events appended and notes stored */
-	int repeats;   /* events already applied (the local state is its "to") */
-	int conflicts; /* events whose "from" is not the local state */
-	int unknown;   /* changes for tickets this kiosk does not hold */
+	int applied;    /* events appended from the stored state, and notes stored */
+	int repeats;    /* events already applied (the local state is its "to", or the
+			   history reached that "to" before) */
+	int overridden; /* central decisions that overrode the local state */
+	int conflicts;  /* changes refused outright (state machine, note rules) */
+	int unknown;    /* changes for tickets this kiosk does not hold */
 } queue_apply_stats;
 
 /*
  * Apply a page of N (0..500) changes C and set the changes cursor to
- * NEXT, in one durable transaction: an event is appended (as
- * queue_append_event(), never to the outbox) when its from is the stored
- * state, counted as a repeat when the stored state is already its to,
- * as a conflict otherwise (and the ticket logged by the caller); a
- * note is stored as queue_add_note(). A change that the state machine or
- * the note rules refuse counts as a conflict, never as an error; a change
- * for a ticket this kiosk does not hold (or a malformed one) counts as
- * unknown. C may be NULL when N is 0 (the cursor still moves).
+ * NEXT, in one durable transaction. An event:
+ *   - whose from is the stored state and that passes rstate_check() (and
+ *     has a non-empty actor, a time >= 0) is appended (as
+ *     queue_append_event(), never to the outbox): applied;
+ *   - whose from is the stored state but that the state machine refuses:
+ *     a conflict, dropped;
+ *   - otherwise a repeat when the stored state is already its to, or the
+ *     request's history holds an event into the same to (this kiosk made
+ *     the same move itself, maybe from another state: offline first lets
+ *     it verify from queued while the central desk verifies from
+ *     received; or it was applied before). The state machine has no
+ *     cycles, so a state reached before is behind the request;
+ *   - otherwise, when it passes rstate_check() by itself, the central
+ *     decision wins: it is stored as it came (its own from, to, role,
+ *     actor, at, reason: the history shows the break), the request takes
+ *     its to, a conflicts row records the local state before and the
+ *     central move (unseen until an officer acknowledges it, desk.h), and
+ *     this ticket's event and revocation outbox entries that are pending
+ *     or dead are settled as done with last_error "superseded by central
+ *     decision" and no HTTP status (they would only be refused now);
+ *     in-flight entries are never touched: overridden;
+ *   - else (the state machine refuses it) a conflict, dropped.
+ * The caller logs the tickets of conflicts and overrides (never more). A
+ * note is stored as queue_add_note(); one the note rules refuse counts as
+ * a conflict, never as an error. A change for a ticket this kiosk does not
+ * hold (or a malformed one) counts as unknown. A history with such a break
+ * no longer replays with rstate_replay(): readers take the rows as they
+ * are (queue_lookup() does). C may be NULL when N is 0 (the cursor still
+ * moves).
  * QUEUE_ERR_INVALID: N out of range, a change type out of range, or NEXT
  * below the stored cursor (read inside the transaction).
  * *ST (OUT, may be NULL) gets the counts (all zero on error). On any error

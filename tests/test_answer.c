@@ -117,6 +117,7 @@ static void test_good_shapes(void **state)
 	assert_done(ANSWER_REVOCATION, 200, JSON,
 		    "{\"serial\":\"5A0F\",\"status\":\"revoked\",\"revoked_at\":1767229201}");
 	assert_done(ANSWER_CHANGES, 200, JSON, "{\"changes\":[],\"next\":0,\"more\":false}");
+	assert_done(ANSWER_CERTS, 200, JSON, "{\"certificates\":[]}");
 
 	a = classify(ANSWER_HEALTH, 200, JSON, "{\"status\":\"ok\",\"time\":1767225600,\"version\":\"1.0\"}");
 	assert_int_equal(a.verdict, ANSWER_DONE);
@@ -653,6 +654,133 @@ static void test_changes_too_many(void **state)
 	assert_string_equal(tiny, "body is");
 }
 
+/* ---- the certificate lookup ------------------------------------------------------------------ */
+
+#define CERT(serial, status) \
+	"{\"serial\":\"" serial "\",\"subject\":\"Siti Nur'aini\",\"issuer\":\"BSrE\",\"status\":\"" status \
+	"\",\"not_after\":1830297600}"
+
+static answer_cert certs[ANSWER_CERTS_MAX];
+
+static int parse_certs(const char *body, int *n, char *why, size_t why_len)
+{
+	memset(certs, 0xa5, sizeof certs);
+	return answer_parse_certs(body, strlen(body), certs, n, why, why_len);
+}
+
+static void test_certs_good(void **state)
+{
+	(void)state;
+	char why[QUEUE_REASON_MAX];
+	int n = -1;
+
+	/* The holder owns none. */
+	assert_int_equal(parse_certs("{\"certificates\":[]}", &n, why, sizeof why), 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(why, "");
+	/* Valid ones first (the officer revokes those), the subject never kept;
+	 * extra keys of a newer server are ignored. */
+	assert_int_equal(parse_certs("{\"certificates\":[" CERT("5A0F000000000002", "revoked") ","
+				     "{\"serial\":\"5A0F000000000001\",\"subject\":\"\",\"issuer\":\"BSrE\","
+				     "\"status\":\"valid\",\"not_after\":1798761600,\"key_usage\":[\"sign\"]}],"
+				     "\"server\":\"x\"}",
+				     &n, why, sizeof why),
+			 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(certs[0].serial, "5A0F000000000001");
+	assert_string_equal(certs[0].status, "valid");
+	assert_string_equal(certs[0].issuer, "BSrE");
+	assert_int_equal(certs[0].not_after, 1798761600);
+	assert_string_equal(certs[1].serial, "5A0F000000000002");
+	assert_string_equal(certs[1].status, "revoked");
+	for (int i = 2; i < ANSWER_CERTS_MAX; i++)
+		for (size_t k = 0; k < sizeof certs[i]; k++)
+			assert_int_equal(((const unsigned char *)&certs[i])[k], 0);
+	/* No trace of the name in what was kept. */
+	assert_null(memmem(certs, sizeof certs, "Siti", 4));
+
+	/* Eight valid ones and many revoked: the valid ones all stay. */
+	char body[8192];
+	size_t len = (size_t)snprintf(body, sizeof body, "{\"certificates\":[");
+	for (int i = 0; i < 20; i++)
+		len += (size_t)snprintf(body + len, sizeof body - len,
+					"%s{\"serial\":\"%02X\",\"subject\":\"x\",\"issuer\":\"BSrE\","
+					"\"status\":\"%s\",\"not_after\":0}",
+					i ? "," : "", i, i % 2 == 0 && i < 16 ? "valid" : "revoked");
+	snprintf(body + len, sizeof body - len, "]}");
+	assert_int_equal(parse_certs(body, &n, why, sizeof why), 0);
+	assert_int_equal(n, ANSWER_CERTS_MAX);
+	for (int i = 0; i < ANSWER_CERTS_MAX; i++)
+		assert_string_equal(certs[i].status, "valid");
+	assert_string_equal(certs[7].serial, "0E");
+}
+
+static void assert_certs_refused(const char *body, const char *prefix)
+{
+	char why[QUEUE_REASON_MAX];
+	int n = -1;
+	if (parse_certs(body, &n, why, sizeof why) != -1)
+		fail_msg("accepted: %s", body);
+	assert_int_equal(n, 0);
+	if (strncmp(why, prefix, strlen(prefix)) != 0)
+		fail_msg("why \"%s\", want \"%s...\"", why, prefix);
+	assert_null(strstr(why, "Siti"));
+	assert_null(strstr(why, NIK));
+	for (size_t k = 0; k < sizeof certs; k++)
+		assert_int_equal(((const unsigned char *)certs)[k], 0);
+}
+
+static void test_certs_refused(void **state)
+{
+	(void)state;
+	assert_certs_refused("", "empty body");
+	assert_certs_refused("[]", "body is not a JSON object");
+	assert_certs_refused("{\"certificates\":{}}", "certificates: missing or not an array");
+	assert_certs_refused("{\"certs\":[]}", "certificates: missing");
+	assert_certs_refused("{\"certificates\":[],\"certificates\":[]}", "JSON with a duplicate key");
+	assert_certs_refused("{\"certificates\":[1]}", "certificates[0]: not an object");
+	assert_certs_refused("{\"certificates\":[" CERT("5a0f", "valid") "]}", "certificates[0].serial");
+	assert_certs_refused("{\"certificates\":[" CERT("", "valid") "]}", "certificates[0].serial");
+	assert_certs_refused("{\"certificates\":[" CERT("5A0F", "valid") "," CERT("5A0F-1", "valid") "]}",
+			     "certificates[1].serial");
+	assert_certs_refused("{\"certificates\":[" CERT("0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+							"0123456789ABCDEF",
+							"valid") "]}",
+			     "certificates[0].serial");
+	assert_certs_refused("{\"certificates\":[{\"serial\":\"5A\",\"issuer\":\"BSrE\",\"status\":\"valid\","
+			     "\"not_after\":0}]}",
+			     "certificates[0].subject");
+	assert_certs_refused("{\"certificates\":[{\"serial\":\"5A\",\"subject\":7,\"issuer\":\"BSrE\","
+			     "\"status\":\"valid\",\"not_after\":0}]}",
+			     "certificates[0].subject");
+	assert_certs_refused("{\"certificates\":[{\"serial\":\"5A\",\"subject\":\"" NIK "\",\"issuer\":\"\","
+			     "\"status\":\"valid\",\"not_after\":0}]}",
+			     "certificates[0].issuer");
+	assert_certs_refused("{\"certificates\":[{\"serial\":\"5A\",\"subject\":\"\",\"issuer\":\"BS\\nrE\","
+			     "\"status\":\"valid\",\"not_after\":0}]}",
+			     "certificates[0].issuer");
+	assert_certs_refused("{\"certificates\":[" CERT("5A", "suspended") "]}", "certificates[0].status");
+	assert_certs_refused("{\"certificates\":[{\"serial\":\"5A\",\"subject\":\"\",\"issuer\":\"BSrE\","
+			     "\"status\":\"valid\",\"not_after\":-1}]}",
+			     "certificates[0].not_after");
+	assert_certs_refused("{\"certificates\":[{\"serial\":\"5A\",\"subject\":\"\",\"issuer\":\"BSrE\","
+			     "\"status\":\"valid\",\"not_after\":1.5e9}]}",
+			     "certificates[0].not_after");
+	/* Too many: 9 valid ones, or 65 entries at all. */
+	char body[16384];
+	for (int count = 9; count <= 65; count += 56) {
+		size_t len = (size_t)snprintf(body, sizeof body, "{\"certificates\":[");
+		for (int i = 0; i < count; i++)
+			len += (size_t)snprintf(body + len, sizeof body - len,
+						"%s{\"serial\":\"%02X\",\"subject\":\"\",\"issuer\":\"BSrE\","
+						"\"status\":\"%s\",\"not_after\":0}",
+						i ? "," : "", i, count == 9 ? "valid" : "revoked");
+		snprintf(body + len, sizeof body - len, "]}");
+		assert_certs_refused(body, count == 9 ? "certificates: more than 8 valid"
+						      : "certificates: more than 64");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -669,6 +797,8 @@ int main(void)
 		cmocka_unit_test(test_changes_good),
 		cmocka_unit_test(test_changes_refused),
 		cmocka_unit_test(test_changes_too_many),
+		cmocka_unit_test(test_certs_good),
+		cmocka_unit_test(test_certs_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

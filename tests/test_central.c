@@ -852,6 +852,387 @@ static void test_bad_arguments(void **state)
 	assert_non_null(strstr(line, "--bind"));
 }
 
+/* A complaint note of KIND by ROLE on NUMBER, as the kiosk writes it. */
+static void note_json(char *out, size_t cap, const char *number, const char *kind, const char *role,
+		      const char *text)
+{
+	snprintf(out, cap,
+		 "{\"v\":1,\"number\":\"%s\",\"kind\":\"%s\",\"role\":\"%s\",\"actor\":\"1001\","
+		 "\"at\":1767232800,\"text\":\"%s\"}",
+		 number, kind, role, text);
+}
+
+/* POST a note; the answer's state when 201 (else ""). */
+static long post_note(fx *f, const char *number, const char *kind, const char *role, const char *text,
+		      char *state, size_t cap, resp *r)
+{
+	char body[1400], key[SIGN_NONCE_LEN + 1];
+	note_json(body, sizeof body, number, kind, role, text);
+	new_key(key);
+	long status = call(f, "POST", "/v1/complaints/notes", body, key, NULL, r);
+	snprintf(state, cap, "%s", "");
+	if (status == 201) {
+		json_t *v = js(r);
+		assert_string_equal(str(v, "number"), number);
+		snprintf(state, cap, "%s", str(v, "state"));
+		json_decref(v);
+	}
+	return status;
+}
+
+static void test_complaint_notes(void **state)
+{
+	fx *f = *state;
+	char key[SIGN_NONCE_LEN + 1], body[1400], st[32], long_text[1002];
+	resp r, again;
+	static const char complaint[] =
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"kiosk_id\":\"" KIOSK "\","
+		"\"category\":\"waiting_time\",\"text\":\"Antrean terlalu lama\",\"ticket\":\"\","
+		"\"contact\":\"\",\"at\":1767229200}";
+
+	start(f, NULL);
+	new_key(key);
+	assert_int_equal(call(f, "POST", "/v1/complaints", complaint, key, NULL, &r), 201);
+
+	/* A response: 201 with the state after it; the resend is the same answer. */
+	note_json(body, sizeof body, "ADU-ABCD-EFGH", "response", "officer", "Kami tambah petugas loket.");
+	new_key(key);
+	assert_int_equal(call(f, "POST", "/v1/complaints/notes", body, key, NULL, &r), 201);
+	assert_false(r.replayed);
+	json_t *v = js(&r);
+	assert_string_equal(str(v, "number"), "ADU-ABCD-EFGH");
+	assert_string_equal(str(v, "state"), "responded");
+	json_decref(v);
+	assert_int_equal(call(f, "POST", "/v1/complaints/notes", body, key, NULL, &again), 201);
+	assert_true(again.replayed);
+	assert_int_equal(again.len, r.len);
+	assert_memory_equal(again.body, r.body, r.len);
+	note_json(body, sizeof body, "ADU-ABCD-EFGH", "response", "officer", "Teks lain.");
+	call(f, "POST", "/v1/complaints/notes", body, key, NULL, &r);
+	assert_error(&r, 422, "idempotency_key_reused");
+	call(f, "POST", "/v1/complaints/notes", body, NULL, NULL, &r);
+	assert_error(&r, 400, "missing_idempotency_key");
+	assert_int_equal(db_int(f, "SELECT count(*) FROM complaint_notes"), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM complaint_notes WHERE number = 'ADU-ABCD-EFGH'"
+				   " AND kind = 'response' AND role = 'officer' AND actor = '1001'"
+				   " AND at = 1767232800 AND state = 'responded' AND kiosk_id = '" KIOSK "'"),
+			 1);
+
+	/* Escalated: the officer may no longer answer it, the supervisor may
+	 * (it stays escalated) and resolves it; nothing moves it after that. */
+	assert_int_equal(post_note(f, "ADU-ABCD-EFGH", "escalation", "officer", "Ke kepala seksi.", st, sizeof st,
+				   &r),
+			 201);
+	assert_string_equal(st, "escalated");
+	post_note(f, "ADU-ABCD-EFGH", "response", "officer", "Sudah ditangani.", st, sizeof st, &r);
+	assert_error(&r, 409, "state_conflict");
+	v = js(&r);
+	assert_string_equal(str(json_object_get(v, "error"), "state"), "escalated");
+	json_decref(v);
+	assert_int_equal(post_note(f, "ADU-ABCD-EFGH", "response", "supervisor", "Loket tambahan besok.", st,
+				   sizeof st, &r),
+			 201);
+	assert_string_equal(st, "escalated");
+	post_note(f, "ADU-ABCD-EFGH", "escalation", "supervisor", "Ke siapa?", st, sizeof st, &r);
+	assert_error(&r, 403, "forbidden_move");
+	post_note(f, "ADU-ABCD-EFGH", "response", "applicant", "Terima kasih.", st, sizeof st, &r);
+	assert_error(&r, 403, "forbidden_move");
+	assert_int_equal(post_note(f, "ADU-ABCD-EFGH", "resolution", "supervisor", "Loket tambahan dibuka.", st,
+				   sizeof st, &r),
+			 201);
+	assert_string_equal(st, "resolved");
+	post_note(f, "ADU-ABCD-EFGH", "resolution", "supervisor", "Lagi.", st, sizeof st, &r);
+	assert_error(&r, 409, "state_conflict");
+	assert_int_equal(db_int(f, "SELECT count(*) FROM complaint_notes"), 4);
+
+	/* An unknown number. */
+	post_note(f, "ADU-ZZZZ-ZZZZ", "response", "officer", "Baik.", st, sizeof st, &r);
+	assert_error(&r, 404, "unknown_complaint");
+
+	/* Bodies that are not a note of version 1: nothing stored. */
+	memset(long_text, 'x', sizeof long_text - 1);
+	long_text[sizeof long_text - 1] = '\0';
+	static const char *const bad[] = {
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"kind\":\"response\",\"role\":\"officer\","
+		"\"actor\":\"1001\",\"at\":1}",
+		"{\"v\":2,\"number\":\"ADU-ABCD-EFGH\",\"kind\":\"response\",\"role\":\"officer\","
+		"\"actor\":\"1001\",\"at\":1,\"text\":\"x\"}",
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"kind\":\"response\",\"role\":\"officer\","
+		"\"actor\":\"1001\",\"at\":1,\"text\":\"x\",\"extra\":1}",
+		"{\"v\":1,\"number\":\"ADU-abcd-EFGH\",\"kind\":\"response\",\"role\":\"officer\","
+		"\"actor\":\"1001\",\"at\":1,\"text\":\"x\"}",
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"kind\":\"answer\",\"role\":\"officer\","
+		"\"actor\":\"1001\",\"at\":1,\"text\":\"x\"}",
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"kind\":\"response\",\"role\":\"citizen\","
+		"\"actor\":\"1001\",\"at\":1,\"text\":\"x\"}",
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"kind\":\"response\",\"role\":\"officer\","
+		"\"actor\":\"\",\"at\":1,\"text\":\"x\"}",
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"kind\":\"response\",\"role\":\"officer\","
+		"\"actor\":\"1001\",\"at\":-1,\"text\":\"x\"}",
+		"{\"v\":1,\"number\":\"ADU-ABCD-EFGH\",\"kind\":\"response\",\"role\":\"officer\","
+		"\"actor\":\"1001\",\"at\":1,\"text\":\"\"}",
+		"[]",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		new_key(key);
+		call(f, "POST", "/v1/complaints/notes", bad[i], key, NULL, &r);
+		assert_error(&r, 400, "invalid_body");
+	}
+	post_note(f, "ADU-ABCD-EFGH", "response", "supervisor", long_text, st, sizeof st, &r);
+	assert_error(&r, 400, "invalid_body");
+	assert_int_equal(db_int(f, "SELECT count(*) FROM complaint_notes"), 4);
+	assert_int_equal(call(f, "GET", "/v1/complaints/notes", NULL, NULL, NULL, &r), 405);
+}
+
+/* ---- staff mode (issue 6): what the central service makes of an officer's work -------- */
+
+#define NIK_SITI_CERT "3375014101900001" /* seeded: one valid certificate, 5A0F000000000003 */
+#define NIK_NO_CERT "3375011508880005"   /* seeded: owns none */
+
+/* The made-up holders the scenario tests rely on (central/README.md). */
+static void test_certificate_holders(void **state)
+{
+	fx *f = *state;
+	resp r;
+
+	start(f, NULL);
+	assert_int_equal(call(f, "POST", "/v1/certificates/lookup", "{\"nik\":\"" NIK_SITI_CERT "\"}", NULL,
+			      NULL, &r),
+			 200);
+	json_t *v = js(&r), *list = json_object_get(v, "certificates");
+	assert_int_equal(json_array_size(list), 1);
+	assert_string_equal(str(json_array_get(list, 0), "serial"), "5A0F000000000003");
+	assert_string_equal(str(json_array_get(list, 0), "status"), "valid");
+	assert_string_equal(str(json_array_get(list, 0), "issuer"), "BSrE");
+	assert_string_equal(str(json_array_get(list, 0), "subject"), "Siti Nur'aini");
+	assert_int_equal(num(json_array_get(list, 0), "not_after"), 1830297600);
+	json_decref(v);
+	assert_int_equal(call(f, "POST", "/v1/certificates/lookup", "{\"nik\":\"" NIK_NO_CERT "\"}", NULL, NULL,
+			      &r),
+			 200);
+	v = js(&r);
+	assert_int_equal(json_array_size(json_object_get(v, "certificates")), 0);
+	json_decref(v);
+}
+
+/* Move TICKET along TO[0..N) (FROM first) with kiosk events; each 201. */
+static void walk(fx *f, const char *ticket, const char *from, const char *const *to, int n)
+{
+	resp r;
+	for (int i = 0; i < n; i++) {
+		if (event(f, ticket, from, to[i], "officer", "", &r) != 201)
+			fail_msg("%s -> %s: HTTP %ld %s", from, to[i], r.status, r.body);
+		from = to[i];
+	}
+}
+
+/* The changes of this kiosk's feed from 0 (at most 500). */
+static json_t *feed(fx *f)
+{
+	return changes(f, "?since=0&limit=500", 200);
+}
+
+/* Count the changes of FEED of TYPE, and of those with KIND (notes) or
+ * whose event goes TO (events) when not NULL. */
+static size_t count_changes(json_t *page, const char *type, const char *what)
+{
+	size_t n = 0, i;
+	json_t *c;
+	json_array_foreach (json_object_get(page, "changes"), i, c) {
+		if (strcmp(str(c, "type"), type) != 0)
+			continue;
+		if (what == NULL ||
+		    (strcmp(type, "event") == 0 ? strcmp(str(json_object_get(c, "event"), "to"), what) == 0
+						 : strcmp(str(c, "kind"), what) == 0))
+			n++;
+	}
+	return n;
+}
+
+/* A kiosk's move to rejected or notified tells the applicant (sms and
+ * e-mail); the notes come back in the kiosk's own feed (its status screen
+ * shows what was sent), its own events do not. */
+static void test_event_notifications(void **state)
+{
+	fx *f = *state;
+	char t[TICKET_TEXT_MAX], t2[TICKET_TEXT_MAX], t3[TICKET_TEXT_MAX], sql[256];
+	char body[2048], reason[600], key[SIGN_NONCE_LEN + 1];
+	resp r;
+	static const char *const verify[] = {"in_verification"};
+	static const char *const finish[] = {"in_verification", "accepted", "approved", "informed", "notified"};
+
+	start(f, NULL);
+	submit(f, 40, t);
+	walk(f, t, "received", verify, 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM notifications WHERE kind <> 'received'"), 0);
+	assert_int_equal(event(f, t, "in_verification", "rejected", "officer", "data_mismatch: NIP tidak cocok", &r),
+			 201);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM notifications WHERE ticket = '%s' AND kind = 'rejected' AND cause = 'event'"
+		 " AND recipient <> '' AND text = 'Permohonan perubahan data %s ditolak. Alasan: data_mismatch:"
+		 " NIP tidak cocok'",
+		 t, t);
+	assert_int_equal(db_int(f, sql), 2);
+	assert_int_equal(db_int(f, "SELECT count(DISTINCT channel) FROM notifications WHERE kind = 'rejected'"), 2);
+
+	submit(f, 41, t2);
+	walk(f, t2, "received", finish, 5);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM notifications WHERE ticket = '%s' AND kind = 'data_changed'"
+		 " AND text = 'Data Anda telah diubah sesuai permohonan %s.'",
+		 t2, t2);
+	assert_int_equal(db_int(f, sql), 2);
+
+	json_t *p = feed(f);
+	assert_int_equal(count_changes(p, "event", NULL), 0);
+	assert_int_equal(count_changes(p, "notification", "rejected"), 2);
+	assert_int_equal(count_changes(p, "notification", "data_changed"), 2);
+	assert_int_equal(count_changes(p, "notification", "received"), 2);
+	json_decref(p);
+
+	/* A long reason in another script is cut to a note's 255 bytes at a
+	 * character boundary (a kiosk refuses longer notes, and the whole page
+	 * with them). */
+	submit(f, 42, t3);
+	walk(f, t3, "received", verify, 1);
+	size_t len = (size_t)snprintf(reason, sizeof reason, "other: ");
+	while (len + 2 < 500)
+		len += (size_t)snprintf(reason + len, sizeof reason - len, "\xC3\xA9");
+	snprintf(body, sizeof body,
+		 "{\"v\":1,\"ticket\":\"%s\",\"from\":\"in_verification\",\"to\":\"rejected\",\"role\":\"officer\","
+		 "\"actor\":\"verifikator-1\",\"at\":%lld,\"reason\":\"%s\"}",
+		 t3, (long long)time(NULL), reason);
+	new_key(key);
+	assert_int_equal(call(f, "POST", "/v1/events", body, key, NULL, &r), 201);
+	snprintf(sql, sizeof sql,
+		 "SELECT max(length(CAST(text AS BLOB))) FROM notifications WHERE ticket = '%s'"
+		 " AND kind = 'rejected'",
+		 t3);
+	int64_t bytes = db_int(f, sql);
+	assert_true(bytes <= 255 && bytes >= 250);
+	p = feed(f); /* 200: the cut left valid UTF-8 */
+	assert_int_equal(count_changes(p, "notification", "rejected"), 4);
+	json_decref(p);
+}
+
+/* The central decision wins: once the central desk rejected a request, a
+ * kiosk's move from an older state is refused with the central state. */
+static void test_central_decision_conflict(void **state)
+{
+	fx *f = *state;
+	char t[TICKET_TEXT_MAX], body[256];
+	resp r;
+
+	start(f, NULL);
+	submit(f, 50, t);
+	snprintf(body, sizeof body, "{\"ticket\":\"%s\",\"to\":\"in_verification\",\"role\":\"officer\"}", t);
+	assert_int_equal(sim(f, "POST", "/_sim/events", body, &r), 201);
+	snprintf(body, sizeof body, "{\"ticket\":\"%s\",\"to\":\"rejected\",\"role\":\"officer\"}", t);
+	sim(f, "POST", "/_sim/events", body, &r);
+	assert_error(&r, 400, "invalid_body"); /* a rejection needs a reason */
+	snprintf(body, sizeof body,
+		 "{\"ticket\":\"%s\",\"to\":\"rejected\",\"role\":\"officer\",\"actor\":\"verif-pusat\","
+		 "\"reason\":\"incomplete: KTP tidak dibawa\"}",
+		 t);
+	assert_int_equal(sim(f, "POST", "/_sim/events", body, &r), 201);
+	/* The kiosk, offline meanwhile, verified and accepted it. */
+	for (int i = 0; i < 2; i++) {
+		event(f, t, i ? "in_verification" : "received", i ? "accepted" : "in_verification", "officer", "",
+		      &r);
+		assert_error(&r, 409, "state_conflict");
+		json_t *v = js(&r);
+		assert_string_equal(str(json_object_get(v, "error"), "state"), "rejected");
+		json_decref(v);
+	}
+	/* Its feed carries both central moves and the applicant's notes. */
+	json_t *p = feed(f);
+	assert_int_equal(count_changes(p, "event", "in_verification"), 1);
+	assert_int_equal(count_changes(p, "event", "rejected"), 1);
+	assert_int_equal(count_changes(p, "notification", "rejected"), 2);
+	size_t i;
+	json_t *c;
+	json_array_foreach (json_object_get(p, "changes"), i, c) {
+		if (strcmp(str(c, "type"), "event") == 0 &&
+		    strcmp(str(json_object_get(c, "event"), "to"), "rejected") == 0) {
+			assert_string_equal(str(json_object_get(c, "event"), "from"), "in_verification");
+			assert_string_equal(str(json_object_get(c, "event"), "reason"), "incomplete: KTP tidak dibawa");
+			assert_string_equal(str(json_object_get(c, "event"), "actor"), "verif-pusat");
+		}
+	}
+	json_decref(p);
+}
+
+/* A revocation of a request in revocation_required moves it centrally to
+ * revoked (central, "bsre"), as the kiosk records it; the submitting kiosk
+ * hears of it from its feed only when another kiosk asked. */
+static void test_revocation_moves_ticket(void **state)
+{
+	fx *f = *state;
+	char t[TICKET_TEXT_MAX], t2[TICKET_TEXT_MAX], body[256], key[SIGN_NONCE_LEN + 1], other[300], sql[256];
+	resp r;
+	static const char *const to_rr[] = {"in_verification", "accepted", "approved", "informed",
+					    "revocation_required"};
+
+	snprintf(other, sizeof other, "OTHER-KIOSK-2=%s", f->key);
+	const char *extra[] = {"--kiosk", other, NULL};
+	start(f, extra);
+	submit(f, 60, t);
+	walk(f, t, "received", to_rr, 5);
+	snprintf(body, sizeof body,
+		 "{\"v\":1,\"ticket\":\"%s\",\"serial\":\"5A0F000000000003\",\"reason\":\"identity_changed\","
+		 "\"actor\":\"1001\",\"at\":%lld}",
+		 t, (long long)time(NULL));
+	new_key(key);
+	assert_int_equal(call(f, "POST", "/v1/revocations", body, key, NULL, &r), 201);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM tickets WHERE ticket = '%s' AND state = 'revoked'", t);
+	assert_int_equal(db_int(f, sql), 1);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM events WHERE ticket = '%s' AND from_state = 'revocation_required'"
+		 " AND to_state = 'revoked' AND role = 'central' AND actor = 'bsre' AND kiosk_id IS NULL",
+		 t);
+	assert_int_equal(db_int(f, sql), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM notifications WHERE kind = 'certificate_revoked'"
+				   " AND text LIKE '%dicabut: identitas berubah%'"),
+			 2);
+	json_t *p = feed(f);
+	assert_int_equal(count_changes(p, "event", NULL), 0); /* its own revocation */
+	assert_int_equal(count_changes(p, "notification", "certificate_revoked"), 2);
+	json_decref(p);
+	/* The kiosk goes on from revoked. */
+	assert_int_equal(event(f, t, "revoked", "notified", "officer", "", &r), 201);
+
+	/* Another kiosk asks for the revocation of this kiosk's request. */
+	submit(f, 61, t2);
+	walk(f, t2, "received", to_rr, 5);
+	snprintf(body, sizeof body,
+		 "{\"v\":1,\"ticket\":\"%s\",\"serial\":\"5A0F000000000004\",\"reason\":\"identity_changed\","
+		 "\"actor\":\"2001\",\"at\":%lld}",
+		 t2, (long long)time(NULL));
+	new_key(key);
+	assert_int_equal(call(f, "POST", "/v1/revocations", body, key, &(how){.kiosk = "OTHER-KIOSK-2"}, &r), 201);
+	p = feed(f);
+	assert_int_equal(count_changes(p, "event", "revoked"), 1);
+	size_t i;
+	json_t *c;
+	json_array_foreach (json_object_get(p, "changes"), i, c) {
+		if (strcmp(str(c, "type"), "event") == 0) {
+			json_t *ev = json_object_get(c, "event");
+			assert_string_equal(str(ev, "ticket"), t2);
+			assert_string_equal(str(ev, "from"), "revocation_required");
+			assert_string_equal(str(ev, "role"), "central");
+			assert_string_equal(str(ev, "actor"), "bsre");
+		}
+	}
+	json_decref(p);
+	/* Already revoked (200), for a ticket not in revocation_required: the
+	 * ticket keeps its state. */
+	new_key(key);
+	assert_int_equal(call(f, "POST", "/v1/revocations", body, key, NULL, &r), 200);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM tickets WHERE ticket = '%s' AND state = 'revoked'", t2);
+	assert_int_equal(db_int(f, sql), 1);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM events WHERE actor = 'bsre'"), 2);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -864,11 +1245,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changes_feed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_certificates_and_revocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_complaint_survey_holidays, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_complaint_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_before_and_after, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_drop_slow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_ticket_check_and_keepalive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_restart_keeps_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_certificate_holders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_event_notifications, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_central_decision_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revocation_moves_ticket, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 
+#include "desk.h"
 #include "engine.h"
 #include "fixture_req.h"
 #include "fixture_sim.h"
@@ -394,6 +395,259 @@ static void test_stop_during_slow_answer(void **state)
 	assert_int_equal(central_int(f, "SELECT count(*) FROM requests"), 1);
 }
 
+/* ---- the certificate lookup and staff mode (issue 6) --------------------------------- */
+
+#define NIK_SITI_CERT "3375014101900001" /* the sim's holder of 5A0F000000000003 (valid) */
+#define NIK_NO_CERT "3375011508880005"   /* the sim's holder of none */
+
+/* Wait (at most MS) until the lookup is no longer running; its result. */
+static sync_lookup wait_lookup(fx *f, int ms)
+{
+	sync_lookup lk;
+	int64_t until = mono_ms() + ms;
+	do {
+		sync_lookup_get(f->e, &lk);
+		if (lk.state != SYNC_LOOKUP_RUNNING)
+			break;
+		usleep(5000);
+	} while (mono_ms() < until);
+	return lk;
+}
+
+/* A holder with a valid certificate, one with none; bad NIKs refused; one
+ * job at a time; the answer's name and the NIK never reach a log line. */
+static void test_lookup(void **state)
+{
+	fx *f = *state;
+	sync_lookup lk;
+
+	start_sim(f, NULL);
+	start_engine(f, NULL, 0);
+	sync_lookup_get(f->e, &lk);
+	assert_int_equal(lk.state, SYNC_LOOKUP_IDLE);
+	int wakes = f->wakes;
+	int64_t t0 = mono_ms();
+	assert_int_equal(sync_lookup_start(f->e, NIK_SITI_CERT), 0);
+	lk = wait_lookup(f, 5000);
+	assert_true(mono_ms() - t0 < 2000); /* not behind the 200 ms poll, and no queue */
+	assert_int_equal(lk.state, SYNC_LOOKUP_DONE);
+	assert_int_equal(lk.n, 1);
+	assert_string_equal(lk.certs[0].serial, "5A0F000000000003");
+	assert_string_equal(lk.certs[0].status, "valid");
+	assert_string_equal(lk.certs[0].issuer, "BSrE");
+	assert_int_equal(lk.certs[0].not_after, 1830297600);
+	assert_string_equal(lk.error, "");
+	assert_true(f->wakes > wakes);
+
+	assert_int_equal(sync_lookup_start(f->e, NIK_NO_CERT), 0);
+	lk = wait_lookup(f, 5000);
+	assert_int_equal(lk.state, SYNC_LOOKUP_DONE);
+	assert_int_equal(lk.n, 0);
+
+	const char *bad[] = {"", "337501410190000", "33750141019000011", "337501410190000X", NULL};
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(sync_lookup_start(f->e, bad[i]), -1);
+
+	/* One at a time: a second start while the first is on the (slow) wire. */
+	assert_int_equal(sim_post(f, "/_sim/faults", "{\"latency_ms\":300}"), 200);
+	assert_int_equal(sync_lookup_start(f->e, NIK_SITI_CERT), 0);
+	assert_int_equal(sync_lookup_start(f->e, NIK_NO_CERT), -1);
+	lk = wait_lookup(f, 5000);
+	assert_int_equal(lk.state, SYNC_LOOKUP_DONE);
+	assert_int_equal(lk.n, 1);
+	/* Cleared while on the wire: the late answer is dropped, nothing kept. */
+	assert_int_equal(sync_lookup_start(f->e, NIK_SITI_CERT), 0);
+	usleep(50000);
+	sync_lookup_clear(f->e);
+	sync_lookup_get(f->e, &lk);
+	assert_int_equal(lk.state, SYNC_LOOKUP_IDLE);
+	usleep(600000);
+	sync_lookup_get(f->e, &lk);
+	assert_int_equal(lk.state, SYNC_LOOKUP_IDLE);
+	assert_int_equal(lk.n, 0);
+	assert_string_equal(lk.certs[0].serial, "");
+	/* And a new one after the clear is answered. */
+	assert_int_equal(sim_post(f, "/_sim/faults", "{\"latency_ms\":0}"), 200);
+	assert_int_equal(sync_lookup_start(f->e, NIK_NO_CERT), 0);
+	lk = wait_lookup(f, 5000);
+	assert_int_equal(lk.state, SYNC_LOOKUP_DONE);
+	assert_int_equal(lk.n, 0);
+	sync_stop(&f->e);
+	assert_null(strstr(f->log, "3375"));
+	assert_null(strstr(f->log, "Siti"));
+}
+
+/* The central service is down, or answers nonsense: FAILED with a reason
+ * that names the cause and nothing personal. */
+static void test_lookup_failures(void **state)
+{
+	fx *f = *state;
+	sync_lookup lk;
+	char url[64];
+
+	start_sim(f, NULL);
+	int port = f->sim.port;
+	fxsim_stop(&f->sim);
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/v1", port);
+	start_engine(f, url, 0);
+	assert_int_equal(sync_lookup_start(f->e, NIK_SITI_CERT), 0);
+	lk = wait_lookup(f, 5000);
+	assert_int_equal(lk.state, SYNC_LOOKUP_FAILED);
+	assert_int_equal(lk.n, 0);
+	assert_non_null(strstr(lk.error, "central service unreachable"));
+	assert_null(strstr(lk.error, "3375"));
+	/* Failed is not running: the officer may try again. */
+	assert_int_equal(sync_lookup_start(f->e, NIK_SITI_CERT), 0);
+	lk = wait_lookup(f, 5000);
+	assert_int_equal(lk.state, SYNC_LOOKUP_FAILED);
+	sync_stop(&f->e);
+
+	const char *malformed[] = {"--malformed-rate", "1", NULL};
+	start_sim(f, malformed);
+	start_engine(f, NULL, 0);
+	assert_int_equal(sync_lookup_start(f->e, NIK_SITI_CERT), 0);
+	lk = wait_lookup(f, 5000);
+	assert_int_equal(lk.state, SYNC_LOOKUP_FAILED);
+	assert_non_null(strstr(lk.error, "bad answer"));
+	sync_stop(&f->e);
+	assert_null(strstr(f->log, "3375"));
+	assert_null(strstr(f->log, "Siti"));
+}
+
+/* Wait (at most MS, kicking) until TICKET is in state WANT. */
+static bool wait_state(fx *f, const char *ticket, rstate want, int ms)
+{
+	queue_status qs;
+	rstate now = RSTATE_DRAFT;
+	int64_t until = mono_ms() + ms;
+	while (mono_ms() < until && now != want) {
+		sync_kick(f->e);
+		usleep(20000);
+		assert_int_equal(queue_lookup(f->q, ticket, "0001", &qs), QUEUE_OK);
+		now = qs.r.state;
+		queue_status_wipe(&qs);
+	}
+	return now == want;
+}
+
+/* Offline, an officer here verified and accepted a request; meanwhile the
+ * central desk rejected it. Back online: the kiosk's moves are refused
+ * (409), the rejection overrides the local state, the refused entries are
+ * superseded (no dead letter for a technician), and the officer sees the
+ * conflict and the applicant the rejection note. */
+static void test_central_rejects_offline_accept(void **state)
+{
+	fx *f = *state;
+	char ticket[TICKET_TEXT_MAX], body[256];
+	desk_case c;
+
+	start_sim(f, NULL);
+	start_engine(f, NULL, 0);
+	submit(f, 0, time(NULL), ticket);
+	sync_kick(f->e);
+	assert_true(wait_count(f, "done", 1, 5000));
+	sync_stop(&f->e); /* offline from here */
+
+	rstate stored = RSTATE_RECEIVED;
+	assert_int_equal(desk_move(f->q, ticket, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "1001", NULL, NULL,
+				   time(NULL), &stored),
+			 QUEUE_OK);
+	assert_int_equal(desk_move(f->q, ticket, RSTATE_ACCEPTED, RROLE_OFFICER, "1001", NULL, "docs=decree,ktp",
+				   time(NULL), &stored),
+			 QUEUE_OK);
+	snprintf(body, sizeof body, "{\"ticket\":\"%s\",\"to\":\"in_verification\",\"role\":\"officer\"}", ticket);
+	assert_int_equal(sim_post(f, "/_sim/events", body), 201);
+	snprintf(body, sizeof body,
+		 "{\"ticket\":\"%s\",\"to\":\"rejected\",\"role\":\"officer\",\"actor\":\"verif-pusat\","
+		 "\"reason\":\"data_mismatch: NIP tidak cocok\"}",
+		 ticket);
+	assert_int_equal(sim_post(f, "/_sim/events", body), 201);
+
+	start_engine(f, NULL, 0);
+	assert_true(wait_state(f, ticket, RSTATE_REJECTED, 5000));
+	assert_true(wait_count(f, "done", 3, 5000));
+	assert_int_equal(count(f, "dead"), 0);
+	assert_int_equal(fxsim_db_int(f->kiosk_db, "SELECT count(*) FROM outbox WHERE kind = 'event'"
+				      " AND last_error = 'superseded by central decision'"),
+			 2);
+	assert_int_equal(desk_load(f->q, ticket, &c), QUEUE_OK);
+	assert_true(c.conflict.present);
+	assert_int_equal(c.conflict.local_state, RSTATE_ACCEPTED);
+	assert_int_equal(c.conflict.central_to, RSTATE_REJECTED);
+	assert_string_equal(c.conflict.central_actor, "verif-pusat");
+	assert_int_equal(c.unsent, 0);
+	desk_reason why;
+	char text[64];
+	assert_int_equal(desk_reason_parse(c.st.events[c.st.n_events - 1].reason, &why, text, sizeof text), 0);
+	assert_int_equal(why, DESK_R_DATA_MISMATCH);
+	desk_case_wipe(&c);
+	/* The applicant's note about the rejection arrives with the feed. */
+	int64_t until = mono_ms() + 5000;
+	bool noted = false;
+	while (!noted && mono_ms() < until) {
+		queue_status qs;
+		sync_kick(f->e);
+		usleep(20000);
+		assert_int_equal(queue_lookup(f->q, ticket, "0001", &qs), QUEUE_OK);
+		for (int i = 0; i < qs.n_notes; i++)
+			noted |= strcmp(qs.notes[i].kind, "rejected") == 0 && strstr(qs.notes[i].text, "ditolak");
+		queue_status_wipe(&qs);
+	}
+	assert_true(noted);
+	assert_int_equal(central_int(f, "SELECT count(*) FROM events WHERE kiosk_id IS NOT NULL"), 0);
+	sync_stop(&f->e);
+	assert_non_null(strstr(f->log, "1 overridden by central decision"));
+}
+
+/* Revocation end to end: the officer looks the applicant up, asks for the
+ * revocation at the desk; the central service revokes the certificate and
+ * the settle moves the request to revoked; the next lookup says revoked. */
+static void test_revocation_end_to_end(void **state)
+{
+	fx *f = *state;
+	char ticket[TICKET_TEXT_MAX];
+	static const rstate path[] = {RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RSTATE_APPROVED, RSTATE_INFORMED,
+				      RSTATE_REVOCATION_REQUIRED};
+	sync_lookup lk;
+
+	start_sim(f, NULL);
+	start_engine(f, NULL, 0);
+	submit(f, 0, time(NULL), ticket);
+	sync_kick(f->e);
+	assert_true(wait_state(f, ticket, RSTATE_RECEIVED, 5000));
+	rstate stored = RSTATE_RECEIVED;
+	for (size_t i = 0; i < sizeof path / sizeof path[0]; i++)
+		assert_int_equal(desk_move(f->q, ticket, path[i], RROLE_OFFICER, "1001", NULL, NULL, time(NULL),
+					   &stored),
+				 QUEUE_OK);
+	assert_int_equal(sync_lookup_start(f->e, NIK_SITI_CERT), 0);
+	lk = wait_lookup(f, 5000);
+	assert_int_equal(lk.state, SYNC_LOOKUP_DONE);
+	assert_int_equal(lk.n, 1);
+	assert_int_equal(desk_request_revocation(f->q, ticket, lk.certs[0].serial, "1001", time(NULL)), QUEUE_OK);
+	sync_lookup_clear(f->e);
+	sync_kick(f->e);
+	assert_true(wait_state(f, ticket, RSTATE_REVOKED, 5000));
+	assert_int_equal(count(f, "dead"), 0);
+	assert_int_equal(central_int(f, "SELECT count(*) FROM certificates WHERE serial = '5A0F000000000003'"
+					" AND status = 'revoked'"),
+			 1);
+	assert_int_equal(central_int(f, "SELECT count(*) FROM tickets WHERE state = 'revoked'"), 1);
+	assert_int_equal(sync_lookup_start(f->e, NIK_SITI_CERT), 0);
+	lk = wait_lookup(f, 5000);
+	assert_int_equal(lk.state, SYNC_LOOKUP_DONE);
+	assert_string_equal(lk.certs[0].status, "revoked");
+	/* And on: notified is accepted centrally (it is revoked there too). */
+	stored = RSTATE_REVOKED;
+	assert_int_equal(desk_move(f->q, ticket, RSTATE_NOTIFIED, RROLE_OFFICER, "1001", NULL, NULL, time(NULL),
+				   &stored),
+			 QUEUE_OK);
+	sync_kick(f->e);
+	assert_true(wait_count(f, "done", 8, 5000)); /* request, 6 events, revocation */
+	assert_int_equal(central_int(f, "SELECT count(*) FROM tickets WHERE state = 'notified'"), 1);
+	assert_int_equal(count(f, "dead"), 0);
+}
+
 int main(void)
 {
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -405,6 +659,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wrong_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pulls_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_during_slow_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_central_rejects_offline_accept, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revocation_end_to_end, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();

@@ -42,6 +42,7 @@
 #include "queue.h"
 #include "fixture_req.h"
 #include "reqjson.h"
+#include "store.h"
 
 #define NIK_SITI FX_NIK_SITI
 #define NIK_BUDI "3375010101900002"
@@ -1799,9 +1800,11 @@ static void test_apply_changes(void **state)
 		change_event(12, ta,
 			     event(RSTATE_RECEIVED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verif-pusat",
 				   T_SUBMIT + 70, NULL)),
-		/* B is queued: neither from nor to */
+		/* B is queued: neither from nor to, and the state machine refuses the
+		 * move itself (a kiosk may not accept): dropped. (A legal move here
+		 * would override: test_apply_central_wins.) */
 		change_event(13, tb,
-			     event(RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RROLE_OFFICER, "verif-pusat",
+			     event(RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RROLE_KIOSK, "verif-pusat",
 				   T_SUBMIT + 80, NULL)),
 		/* from matches, but the state machine refuses the role */
 		change_event(14, tb,
@@ -1819,6 +1822,7 @@ static void test_apply_changes(void **state)
 	assert_int_equal(queue_apply_changes(q, page, np, 19, &s), QUEUE_OK);
 	assert_int_equal(s.applied, 3);
 	assert_int_equal(s.repeats, 1);
+	assert_int_equal(s.overridden, 0);
 	assert_int_equal(s.conflicts, 3);
 	assert_int_equal(s.unknown, 3);
 	assert_int_equal(queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &cursor), QUEUE_OK);
@@ -1884,6 +1888,267 @@ static void test_apply_changes(void **state)
 	assert_int_equal(s.applied, 2);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 2 AND state = 'received'"),
 			 1);
+	assert_consistent(path);
+	queue_close(&q);
+	req_wipe(&r);
+}
+
+/* The events of request ID as "from>to/role/actor" lines joined by spaces. */
+static void moves_of(const char *path, int64_t id, char *out, size_t cap)
+{
+	sqlite3 *db = raw_open(path);
+	sqlite3_stmt *st = NULL;
+	size_t len = 0;
+	out[0] = '\0';
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT from_state || '>' || to_state || '/' || role || '/' || actor"
+					    " FROM events WHERE request_id = ?1 ORDER BY id",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? " " : "",
+					(const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/*
+ * Central decision wins: an officer here accepted a request offline while
+ * the central desk rejected it. The feed's repeat of a move this kiosk made
+ * too is a repeat; the rejection overrides the local state (the history
+ * shows the break honestly), leaves a conflicts row for the officer, and
+ * supersedes this ticket's event and revocation entries that are pending or
+ * dead, never one in flight nor another ticket's or kind's. A failure in
+ * the middle leaves nothing of the page.
+ */
+static void test_apply_central_wins(void **state)
+{
+	char path[512], ta[TICKET_TEXT_MAX], tb[TICKET_TEXT_MAX], got[1024];
+	req r;
+	rstate_event first;
+	queue_apply_stats s;
+	int64_t seqs[16], wait, cursor = -1;
+	db_path(state, "central-wins", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	siti_request(820, &r, &first);
+	submit_ok(q, &r, &first);
+	snprintf(ta, sizeof ta, "%s", r.ticket);
+	assert_int_equal(claim_seqs(q, NOW_MS, 1, seqs, &wait), 1);
+	settle1(q, seqs[0], QUEUE_OUT_DONE, 201, NULL, 0, NOW_MS); /* seq 1: received */
+	const rstate_event local[] = {
+		event(RSTATE_RECEIVED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verifikator01", T_SUBMIT + 100,
+		      NULL),
+		event(RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RROLE_OFFICER, "verifikator01", T_SUBMIT + 200,
+		      NULL),
+	};
+	for (int i = 0; i < 2; i++) /* seqs 2 and 3 */
+		assert_int_equal(queue_append_event(q, ta, &local[i], true), QUEUE_OK);
+	assert_int_equal(claim_seqs(q, NOW_MS, 1, seqs, &wait), 1);
+	assert_int_equal(seqs[0], 2);
+	settle1(q, 2, QUEUE_OUT_DEAD, 409, "HTTP 409 state_conflict", 0, NOW_MS); /* central moved first */
+	assert_int_equal(claim_seqs(q, NOW_MS, 1, seqs, &wait), 1);
+	assert_int_equal(seqs[0], 3); /* in flight when the page arrives */
+	static const char rev[] = "{\"v\":1,\"serial\":\"5A0F000000000003\"}";
+	assert_int_equal(store_begin(q), QUEUE_OK); /* seq 4: a revocation of A */
+	assert_int_equal(store_outbox_add_locked(q, QUEUE_KIND_REVOCATION, ta, rev, strlen(rev), NULL), QUEUE_OK);
+	assert_int_equal(store_commit(q), QUEUE_OK);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_COMPLAINT, "{}", 2, NULL), QUEUE_OK); /* seq 5 */
+	budi_request(821, &r, &first); /* seq 6 */
+	submit_ok(q, &r, &first);
+	snprintf(tb, sizeof tb, "%s", r.ticket);
+
+	const rstate_event reject = event(RSTATE_IN_VERIFICATION, RSTATE_REJECTED, RROLE_OFFICER, "verif-pusat",
+					  T_SUBMIT + 300, "data_mismatch: NIP tidak cocok");
+	const queue_change page[] = {
+		/* the central desk's own verification: this kiosk made the same move */
+		change_event(40, ta,
+			     event(RSTATE_RECEIVED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verif-pusat",
+				   T_SUBMIT + 150, NULL)),
+		change_event(41, ta, reject),
+		change_event(42, ta, reject), /* sent again: a repeat */
+		/* not where B stands and no move at all: dropped */
+		change_event(43, tb,
+			     event(RSTATE_INFORMED, RSTATE_ACCEPTED, RROLE_CENTRAL, "ams", T_SUBMIT + 310, NULL)),
+		change_event(44, tb,
+			     event(RSTATE_QUEUED, RSTATE_RECEIVED, RROLE_CENTRAL, "ams", T_SUBMIT + 320, NULL)),
+	};
+	const int np = (int)(sizeof page / sizeof page[0]);
+
+	/* First a failure in the middle (the conflicts row cannot be written):
+	 * nothing of the page stays, not even the supersedes. */
+	sqlite3 *db = raw_open(path);
+	assert_int_equal(sqlite3_exec(db, "CREATE TRIGGER no_conflicts BEFORE INSERT ON conflicts"
+					  " BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_not_equal(queue_apply_changes(q, page, np, 44, &s), QUEUE_OK);
+	assert_int_equal(s.overridden, 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 1 AND state = 'accepted'"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events WHERE request_id = 1"), 4);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq IN (2, 4) AND state <> 'done'"), 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 2 AND state = 'queued'"), 1);
+	assert_int_equal(queue_mark_get(q, QUEUE_MARK_CHANGES_CURSOR, &cursor), QUEUE_OK);
+	assert_int_equal(cursor, 0);
+	assert_int_equal(sqlite3_exec(db, "DROP TRIGGER no_conflicts", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(queue_apply_changes(q, page, np, 44, &s), QUEUE_OK);
+	assert_int_equal(s.applied, 1);
+	assert_int_equal(s.repeats, 2);
+	assert_int_equal(s.overridden, 1);
+	assert_int_equal(s.conflicts, 1);
+	assert_int_equal(s.unknown, 0);
+	/* The break shows: accepted here, then central's move from in_verification. */
+	moves_of(path, 1, got, sizeof got);
+	assert_string_equal(got, "draft>queued/applicant/PKL-DISKOMINFO-01 queued>received/central/central"
+				 " received>in_verification/officer/verifikator01"
+				 " in_verification>accepted/officer/verifikator01"
+				 " in_verification>rejected/officer/verif-pusat");
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 1 AND state = 'rejected'"
+				       " AND updated_at = 1767318600"),
+			 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM conflicts WHERE request_id = 1"
+				       " AND local_state = 'accepted' AND central_from = 'in_verification'"
+				       " AND central_to = 'rejected' AND central_role = 'officer'"
+				       " AND central_actor = 'verif-pusat' AND at = 1767318600"
+				       " AND seen_by IS NULL AND seen_at IS NULL"),
+			 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM conflicts"), 1);
+	/* Superseded: the dead event and the pending revocation of A. */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq IN (2, 4) AND state = 'done'"
+				       " AND payload = '' AND last_error = 'superseded by central decision'"
+				       " AND http_status IS NULL"),
+			 2);
+	/* Untouched: A's entry in flight, the complaint, B's request. */
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq = 3 AND state = 'in_flight'"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq IN (5, 6) AND state = 'pending'"
+				       " AND last_error IS NULL"),
+			 2);
+	assert_int_equal(count_state(q, "dead"), 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 2 AND state = 'received'"), 1);
+
+	/* What the applicant's status screen reads: the rows as they are, the
+	 * broken chain included (it no longer replays). */
+	queue_status st;
+	assert_int_equal(queue_lookup(q, ta, "0001", &st), QUEUE_OK);
+	assert_int_equal(st.r.state, RSTATE_REJECTED);
+	assert_int_equal(st.n_events, 5);
+	assert_int_equal(st.events[4].from, RSTATE_IN_VERIFICATION);
+	assert_int_equal(st.events[4].to, RSTATE_REJECTED);
+	assert_string_equal(st.events[4].reason, "data_mismatch: NIP tidak cocok");
+	rstate final;
+	int bad = -2;
+	assert_int_equal(rstate_replay(st.events, st.n_events, &final, &bad), RSTATE_ERR_CHAIN);
+	assert_int_equal(bad, 4);
+	queue_status_wipe(&st);
+
+	/* The answer of the entry in flight settles it as usual (refused). */
+	settle1(q, 3, QUEUE_OUT_DEAD, 409, "HTTP 409 state_conflict", 0, NOW_MS + 1);
+	assert_int_equal(count_state(q, "dead"), 1);
+	/* Everything again (a lost answer): all repeats, no second conflict. */
+	assert_int_equal(queue_apply_changes(q, page, 3, 44, &s), QUEUE_OK);
+	assert_int_equal(s.repeats, 3);
+	assert_int_equal(s.overridden + s.applied + s.conflicts, 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM conflicts"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events WHERE request_id = 1"), 5);
+
+	/* Offline first: verified here from queued, then accepted; the central
+	 * desk verified from received. The same decision reached another way:
+	 * a repeat, never a step back to in_verification. */
+	siti_request(822, &r, &first);
+	submit_ok(q, &r, &first);
+	const rstate_event offline[] = {
+		event(RSTATE_QUEUED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verifikator01", T_SUBMIT + 400,
+		      NULL),
+		event(RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RROLE_OFFICER, "verifikator01", T_SUBMIT + 410,
+		      NULL),
+	};
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(queue_append_event(q, r.ticket, &offline[i], false), QUEUE_OK);
+	const queue_change desk[] = {change_event(45, r.ticket,
+						  event(RSTATE_RECEIVED, RSTATE_IN_VERIFICATION, RROLE_OFFICER,
+							"verif-pusat", T_SUBMIT + 405, NULL))};
+	assert_int_equal(queue_apply_changes(q, desk, 1, 45, &s), QUEUE_OK);
+	assert_int_equal(s.repeats, 1);
+	assert_int_equal(s.overridden, 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 3 AND state = 'accepted'"), 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM conflicts"), 1);
+	assert_consistent(path);
+	queue_close(&q);
+	req_wipe(&r);
+}
+
+/* A revocation entry with a ticket, once done, moves its request
+ * revocation_required -> revoked (central, "bsre"); not when the request
+ * moved on, not for an entry without a ticket, not when it is refused. */
+static void test_settle_revocation(void **state)
+{
+	char path[512], tc[TICKET_TEXT_MAX], td[TICKET_TEXT_MAX], got[1024];
+	req r;
+	rstate_event first;
+	int64_t seqs[16], wait;
+	static const char rev[] = "{\"v\":1}";
+	db_path(state, "settle-revocation", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	siti_request(830, &r, &first);
+	submit_ok(q, &r, &first); /* seq 1 */
+	snprintf(tc, sizeof tc, "%s", r.ticket);
+	budi_request(831, &r, &first);
+	submit_ok(q, &r, &first); /* seq 2 */
+	snprintf(td, sizeof td, "%s", r.ticket);
+	const rstate to[] = {RSTATE_IN_VERIFICATION, RSTATE_ACCEPTED, RSTATE_APPROVED, RSTATE_INFORMED,
+			     RSTATE_REVOCATION_REQUIRED};
+	for (int k = 0; k < 2; k++) {
+		rstate cur = RSTATE_QUEUED;
+		for (size_t i = 0; i < sizeof to / sizeof to[0]; i++) {
+			rstate_event ev = event(cur, to[i], RROLE_OFFICER, "verifikator01", T_SUBMIT + 10 + (int)i,
+						NULL);
+			assert_int_equal(queue_append_event(q, k ? td : tc, &ev, false), QUEUE_OK);
+			cur = to[i];
+		}
+	}
+	assert_int_equal(store_begin(q), QUEUE_OK);
+	assert_int_equal(store_outbox_add_locked(q, QUEUE_KIND_REVOCATION, tc, rev, strlen(rev), NULL),
+			 QUEUE_OK); /* seq 3 */
+	assert_int_equal(store_outbox_add_locked(q, QUEUE_KIND_REVOCATION, td, rev, strlen(rev), NULL),
+			 QUEUE_OK); /* seq 4 */
+	assert_int_equal(store_commit(q), QUEUE_OK);
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_REVOCATION, rev, strlen(rev), NULL), QUEUE_OK); /* 5 */
+	/* D was revoked by an officer here meanwhile. */
+	rstate_event ev = event(RSTATE_REVOCATION_REQUIRED, RSTATE_REVOKED, RROLE_OFFICER, "verifikator01",
+				T_SUBMIT + 20, NULL);
+	assert_int_equal(queue_append_event(q, td, &ev, false), QUEUE_OK);
+
+	assert_int_equal(claim_seqs(q, NOW_MS, 5, seqs, &wait), 5);
+	/* Refused first: nothing moves. */
+	queue_result rs[5] = {
+		result(1, QUEUE_OUT_DONE, 201, NULL, 0, 0),
+		result(2, QUEUE_OUT_DONE, 201, NULL, 0, 0),
+		result(3, QUEUE_OUT_RETRY, 503, "HTTP 503 unavailable", NOW_MS + 10, 0),
+		result(4, QUEUE_OUT_DONE, 201, NULL, 0, 0),
+		result(5, QUEUE_OUT_DONE, 201, NULL, 0, 0),
+	};
+	assert_int_equal(queue_outbox_settle(q, rs, 5, NOW_MS + 100), QUEUE_OK);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 1"
+				       " AND state = 'revocation_required'"),
+			 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events WHERE actor = 'bsre'"), 0);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events WHERE request_id = 2"), 7);
+	assert_int_equal(claim_seqs(q, NOW_MS + 20, 5, seqs, &wait), 1);
+	settle1(q, 3, QUEUE_OUT_DONE, 201, NULL, 0, NOW_MS + 2000);
+	moves_of(path, 1, got, sizeof got);
+	assert_non_null(strstr(got, "informed>revocation_required/officer/verifikator01"
+				    " revocation_required>revoked/central/bsre"));
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM requests WHERE id = 1 AND state = 'revoked'"
+				       " AND updated_at = 1767318307"),
+			 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM events WHERE actor = 'bsre'"), 1);
+	assert_int_equal(raw_int(path, "SELECT at FROM events WHERE actor = 'bsre'"), (NOW_MS + 2000) / 1000);
+	queue_status st;
+	assert_int_equal(queue_lookup(q, tc, "0001", &st), QUEUE_OK);
+	assert_int_equal(st.r.state, RSTATE_REVOKED);
+	assert_int_equal(st.events[st.n_events - 1].role, RROLE_CENTRAL);
+	queue_status_wipe(&st);
 	assert_consistent(path);
 	queue_close(&q);
 	req_wipe(&r);
@@ -2337,6 +2602,8 @@ int main(void)
 		cmocka_unit_test(test_dead_letters_revive),
 		cmocka_unit_test(test_marks),
 		cmocka_unit_test(test_apply_changes),
+		cmocka_unit_test(test_apply_central_wins),
+		cmocka_unit_test(test_settle_revocation),
 		cmocka_unit_test(test_purge),
 		cmocka_unit_test(test_outbox_add),
 		cmocka_unit_test(test_claim_uses_partial_index),
