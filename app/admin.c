@@ -208,3 +208,18 @@ const char *admin_msg_text(app *a, int msg)
 		return NULL;
 	return ui_tr(a->ui, keys[msg]);
 }
+
+void admin_housekeeping(app *a, uint64_t now_ms)
+{
+	if (now_ms < a->adm_housekeep_ms || a->sess.active)
+		return; /* never inside a citizen's session: a write can wait */
+	a->adm_housekeep_ms = now_ms + ADMIN_HOUSEKEEP_MS;
+	int n = 0;
+	queue_err e = complaint_escalate_due(a->q, &a->cal, a->cfg->complaints.escalate_after_h, a->cfg->kiosk.id,
+					     app_wall_time(a), &n);
+	if (e != QUEUE_OK)
+		log_warn("staff", "complaint escalation postponed: %s", queue_err_name(e));
+	else if (n > 0)
+		log_info("staff", "%d complaint(s) escalated to the supervisor (no answer in %d working hours)", n,
+			 a->cfg->complaints.escalate_after_h);
+}

@@ -65,7 +65,8 @@ typedef struct admin_desk {
 	int reject_reason;    /* desk_reject_reason, -1 none */
 	char reject_text[1204];
 	bool rejecting;       /* the rejection dialog is open */
-	int message;          /* admin_desk_msg shown above the case */
+	int message;          /* admin_msg shown above the case's buttons */
+	int64_t loaded_sent;  /* sync_status.sent when the case was last loaded */
 } admin_desk;
 
 /* The complaint desk's state. */
@@ -126,6 +127,15 @@ void admin_touch(struct app *a, uint64_t now_ms);
  * gets the next instant the banner's countdown or the logout is due
  * (UINT64_MAX when staff mode is off). */
 void admin_tick(struct app *a, uint64_t now_ms, uint64_t *next_ms);
+
+/* How often unanswered complaints are checked for escalation. */
+#define ADMIN_HOUSEKEEP_MS (5 * 60 * 1000)
+
+/* Staff work the kiosk does by itself while no citizen is served: every
+ * ADMIN_HOUSEKEEP_MS, escalate complaints nobody answered within [complaints]
+ * escalate_after_hours working hours (complaint_escalate_due()). Called by
+ * the loop; cheap when nothing is due. */
+void admin_housekeeping(struct app *a, uint64_t now_ms);
 
 /* Zero every staff buffer (the PIN pad, the loaded case) and free the
  * heap ones. Called by admin_logout and when the app closes. */

@@ -25,6 +25,10 @@ enum {
 	LIST_MAX = 1000,        /* accounts --list-staff shows */
 	PROBLEMS_MAX = 1000,    /* problems --verify-audit prints */
 	CTRL_C = 3,             /* what Ctrl-C sends while ISIG is off */
+	CTRL_D = 4,             /* and Ctrl-D without ICANON */
+	CTRL_U = 21,            /* erase the line */
+	BACKSPACE = 8,
+	DEL = 127,              /* what most terminals send for Backspace */
 };
 
 /* "kiosk: " and one message for staff error E about CODE. */
@@ -91,8 +95,10 @@ static queue *open_store(const char *db, bool must_exist, FILE *err)
 typedef enum line_status { LINE_OK, LINE_EOF, LINE_CANCEL, LINE_TOO_LONG } line_status;
 
 /* One line from FD into BUF (CAP bytes, NUL-terminated, without the newline
- * or a trailing CR). A last line without a newline counts. */
-static line_status read_line(int fd, char *buf, size_t cap)
+ * or a trailing CR). A last line without a newline counts. TTY: FD is a
+ * terminal in non-canonical mode, so this does the line editing (Backspace,
+ * Ctrl-U) and Enter may arrive as CR; Ctrl-C or Ctrl-D cancel. */
+static line_status read_line(int fd, char *buf, size_t cap, bool tty)
 {
 	size_t n = 0;
 	bool too_long = false, any = false;
@@ -104,11 +110,22 @@ static line_status read_line(int fd, char *buf, size_t cap)
 		if (r <= 0)
 			break;
 		any = true;
-		if (c == '\n')
+		if (c == '\n' || (tty && c == '\r'))
 			break;
-		if (c == CTRL_C) {
+		if (c == CTRL_C || (tty && c == CTRL_D)) {
 			explicit_bzero(buf, cap);
 			return LINE_CANCEL;
+		}
+		if (tty && (c == DEL || c == BACKSPACE)) {
+			if (n > 0)
+				buf[--n] = '\0';
+			continue;
+		}
+		if (tty && c == CTRL_U) {
+			explicit_bzero(buf, cap);
+			n = 0;
+			too_long = false;
+			continue;
 		}
 		if (n + 1 < cap)
 			buf[n++] = c;
@@ -125,20 +142,23 @@ static line_status read_line(int fd, char *buf, size_t cap)
 }
 
 /* Show PROMPT on ERR and read a line from FD, with echo off on a terminal.
- * Signals are off too, so Ctrl-C arrives as a byte (a cancel) and can
- * never leave the terminal without echo. */
+ * Signals and canonical mode are off too, so Ctrl-C arrives at once as a
+ * byte (a cancel) and can never kill the process with the terminal left
+ * without echo; read_line() does the little line editing a PIN needs. */
 static line_status ask(int fd, const char *prompt, char *buf, size_t cap, FILE *err)
 {
 	struct termios old, quiet;
 	bool tty = isatty(fd) && tcgetattr(fd, &old) == 0;
 	if (tty) {
 		quiet = old;
-		quiet.c_lflag &= (tcflag_t) ~(ECHO | ISIG);
+		quiet.c_lflag &= (tcflag_t) ~(ECHO | ICANON | ISIG);
+		quiet.c_cc[VMIN] = 1;
+		quiet.c_cc[VTIME] = 0;
 		tty = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
 	}
 	fputs(prompt, err);
 	fflush(err);
-	line_status s = read_line(fd, buf, cap);
+	line_status s = read_line(fd, buf, cap, tty);
 	if (tty) {
 		tcsetattr(fd, TCSAFLUSH, &old);
 		fputc('\n', err);

@@ -395,6 +395,7 @@ static uint64_t next_wake(app *a)
 
 static void run_frames(app *a)
 {
+	admin_housekeeping(a, app_now(a));
 	for (int i = 0; i < MAX_FRAMES_PER_PUMP; i++) {
 		uint64_t now = app_now(a);
 		session_state st = session_tick(&a->sess, now, a->cfg->session.idle_timeout_s,

@@ -102,6 +102,7 @@ typedef struct app {
 	session sess;
 	admin adm;             /* staff mode (admin.h): off unless unlocked */
 	uint64_t admin_next_ms; /* when staff mode's idle policy next changes */
+	uint64_t adm_housekeep_ms; /* admin_housekeeping(): when it next runs */
 	int idle_seconds_left;
 	uint64_t idle_next_ms; /* when the idle policy next changes, from the last frame */
 

@@ -217,6 +217,8 @@ static void lookup(app *a, ui_col *col)
 	if (a->sync)
 		sync_lookup_get(a->sync, &lk);
 	if (lk.state == SYNC_LOOKUP_RUNNING) {
+		/* The engine's notify only wakes the loop for status changes: poll. */
+		ui_request_wake(u, app_now(a) + 200);
 		col->y += ui_label(u, "staff.lookup_running", ui_col_rest(col), UI_FONT_BODY, th->color.text_muted,
 				   UI_ALIGN_LEFT) + th->gap;
 		return;
@@ -326,6 +328,8 @@ static void actions(app *a, ui_col *col)
 		} else if (ui_button(u, "staff.act_revoke", ui_col_take(col, th->button_h), UI_BTN_DANGER)) {
 			queue_err e = desk_request_revocation(a->q, d->ticket, serial, a->adm.who.code,
 							      app_wall_time(a));
+			if (e != QUEUE_OK)
+				log_warn("staff", "%s: revocation request refused: %s", d->ticket, queue_err_name(e));
 			d->message = e == QUEUE_OK ? ADMIN_MSG_SAVED : e == QUEUE_ERR_STATE ? ADMIN_MSG_STALE
 											     : ADMIN_MSG_STORE;
 			if (e == QUEUE_OK)
@@ -360,6 +364,10 @@ void scr_staff_case_draw(app *a, ui_rect full)
 	if (!d->cs) {
 		app_goto(a, SCREEN_STAFF_QUEUE);
 		return;
+	}
+	if (a->sync_st.sent != d->loaded_sent) { /* the engine settled something: it may be ours */
+		d->loaded_sent = a->sync_st.sent;
+		reload(a);
 	}
 	const desk_case *cs = d->cs;
 	ui_rect c = admin_chrome(a, "staff.case_title");

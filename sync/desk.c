@@ -307,6 +307,8 @@ queue_err desk_list(queue *q, desk_filter f, const char *ticket_query, int64_t n
 		*total = (int)sqlite3_column_int64(count, 0);
 	else
 		err = read_err(rc == SQLITE_OK || rc == SQLITE_DONE ? SQLITE_CORRUPT : rc);
+	sqlite3_reset(list); /* no statement in progress at the end of the snapshot */
+	sqlite3_reset(count);
 	err = read_end(q, err);
 out:
 	sqlite3_finalize(list);
@@ -567,8 +569,12 @@ queue_err desk_move(queue *q, const char *ticket, rstate to, rrole role, const c
 	    rlen >= RSTATE_REASON_MAX || !detail_ok(audit_detail) || (unsigned)*stored >= RSTATE_COUNT ||
 	    (unsigned)to >= RSTATE_COUNT || (unsigned)role >= RROLE_COUNT)
 		return QUEUE_ERR_INVALID;
-	if (to == RSTATE_REJECTED && (reason == NULL || desk_reason_parse(reason, &code, NULL, 0) != 0))
-		return QUEUE_ERR_INVALID;
+	if (to == RSTATE_REJECTED) {
+		char some[8]; /* only whether there is any text */
+		if (reason == NULL || desk_reason_parse(reason, &code, some, sizeof some) != 0 ||
+		    (code == DESK_R_OTHER && some[0] == '\0'))
+			return QUEUE_ERR_INVALID;
+	}
 
 	memset(&ev, 0, sizeof ev);
 	ev.from = *stored;

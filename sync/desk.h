@@ -192,10 +192,10 @@ int desk_reason_parse(const char *reason, desk_reason *code, char *text_out, siz
  * QUEUE_ERR_STATE: where the request really is, so the screen reloads).
  * ACTOR: the staff code (non-blank, < RSTATE_ACTOR_MAX bytes). REASON: NULL
  * or "" unless needed; a move to rejected needs a reason of
- * desk_reason_format()'s form. AUDIT_DETAIL: NULL or printable ASCII,
- * short facts only, NEVER personal data (audit.h); with the rest it must
- * fit AUDIT_DETAIL_MAX. NOW: epoch s (>= 0), the event's and the entry's
- * time.
+ * desk_reason_format()'s form ("other" with its text). AUDIT_DETAIL: NULL
+ * or printable ASCII, short facts only, NEVER personal data (audit.h);
+ * with the rest it must fit AUDIT_DETAIL_MAX. NOW: epoch s (>= 0), the
+ * event's and the entry's time. The audit entry's role is ROLE's name.
  * Returns QUEUE_OK (durable); QUEUE_ERR_INVALID (a malformed ticket, a bad
  * actor, reason or detail, NOW < 0); QUEUE_ERR_NOT_FOUND; QUEUE_ERR_STATE
  * (the stored state is not *STORED, or ROLE may not move it to TO);

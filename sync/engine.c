@@ -10,6 +10,7 @@
  * answer (docs/sync-protocol.md, section 3).
  */
 #include "engine.h"
+#include "complaint.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -541,6 +542,13 @@ static void *engine_main(void *arg)
 			else if (purged > 0)
 				say(e, SYNC_LOG_INFO, "retention: personal data of %" PRId64
 				    " closed requests removed", purged);
+			purged = 0;
+			qe = complaint_purge(e->q, now / 1000, e->o.retention_days, &purged);
+			if (qe != QUEUE_OK)
+				say(e, SYNC_LOG_WARN, "complaint retention postponed: %s", queue_err_name(qe));
+			else if (purged > 0)
+				say(e, SYNC_LOG_INFO, "retention: personal data of %" PRId64
+				    " resolved complaints removed", purged);
 			e->next_purge_ms = now + PURGE_EVERY_MS;
 		}
 		int64_t until_pull = e->next_pull_ms - wall_ms();

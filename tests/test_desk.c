@@ -444,7 +444,18 @@ static void test_load(void **state)
 	assert_int_equal(c.unsent, 1);
 	desk_case_wipe(&c);
 
-	/* Central rejected E while it was accepted here: the case shows it. */
+	/* Central rejected E while it was accepted here: the case shows it (and
+	 * a revocation still waiting for E is moot now). */
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO outbox (idem_key, kind, ticket, payload) VALUES"
+		 " ('0123456789abcdef0123456789abcdef', 'revocation', '%s', '{}')",
+		 o.e);
+	raw_exec(f, sql);
+	assert_int_equal(desk_load(f->q, o.e, &c), QUEUE_OK);
+	assert_int_equal(c.revocation, DESK_E_PENDING);
+	assert_int_equal(c.unsent, 1);
+	desk_case_wipe(&c);
 	const queue_change page[] = {central_event(1, o.e, RSTATE_IN_VERIFICATION, RSTATE_REJECTED,
 						   RROLE_OFFICER, "verif-pusat", T0 + 500,
 						   "documents_mismatch: SK tidak sah")};
@@ -461,6 +472,9 @@ static void test_load(void **state)
 	assert_string_equal(c.conflict.central_actor, "verif-pusat");
 	assert_int_equal(c.conflict.at, T0 + 500);
 	assert_int_equal(c.conflict.unseen, 1);
+	assert_int_equal(c.revocation, DESK_E_DONE);
+	assert_true(c.revocation_superseded);
+	assert_int_equal(c.unsent, 0);
 	assert_int_equal(c.st.n_events, 5);
 	desk_reason why;
 	char text[64];
@@ -619,6 +633,9 @@ static void test_move_reject(void **state)
 			 QUEUE_ERR_INVALID);
 	assert_int_equal(desk_move(f->q, t, RSTATE_REJECTED, RROLE_OFFICER, OFFICER, "tidak cocok", NULL,
 				   T0 + 20, &stored),
+			 QUEUE_ERR_INVALID);
+	assert_int_equal(desk_move(f->q, t, RSTATE_REJECTED, RROLE_OFFICER, OFFICER, "other", NULL, T0 + 20,
+				   &stored),
 			 QUEUE_ERR_INVALID);
 	assert_rows(f, before);
 	assert_int_equal(stored, RSTATE_IN_VERIFICATION);

@@ -2,8 +2,8 @@
  * fuzz_answer: libFuzzer harness for the reading of the central service's
  * answers (sync/answer.c: answer_classify and answer_parse_changes).
  *
- * The first byte picks the request kind (low 3 bits; 7 = a request answer
- * the transport cut), the status (next 3 bits; the last choice is "no
+ * The first byte picks the request kind (low 3 bits, modulo
+ * ANSWER_KIND_COUNT + 1; the last = a request answer the transport cut), the status (next 3 bits; the last choice is "no
  * answer", with the body as the transport's reason) and the content type
  * (top 2 bits, which also move the change cursor); the rest is the body.
  * Any input must give a verdict in range with a one-line printable reason
@@ -127,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *body = (const char *)data + 1;
 	size_t len = size - 1;
 
-	answer_kind kind = (answer_kind)(pick & 7);
+	answer_kind kind = (answer_kind)((pick & 7) % (ANSWER_KIND_COUNT + 1));
 	answer_raw raw = {
 		.status = statuses[(pick >> 3) & 7],
 		.content_type = types[pick >> 6],
