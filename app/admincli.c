@@ -39,26 +39,27 @@ static void say_staff_err(FILE *err, staff_err e, const char *code, queue_err qe
 		fprintf(err, "kiosk: kode staf harus 4-8 angka / staff code must be 4-8 digits\n");
 		break;
 	case STAFF_ERR_NAME:
-		fprintf(err, "kiosk: --name: nama harus 1-64 byte teks tanpa karakter kontrol / name must be 1-64"
-			     " bytes of text without control characters\n");
+		fprintf(err, "kiosk: --name: nama harus 1-64 byte teks tanpa karakter kontrol"
+			     " / name must be 1-64 bytes of text without control characters\n");
 		break;
 	case STAFF_ERR_ROLE:
-		fprintf(err, "kiosk: --role: peran harus officer, supervisor atau technician / role must be officer,"
-			     " supervisor or technician\n");
+		fprintf(err, "kiosk: --role: peran harus officer, supervisor atau technician"
+			     " / role must be officer, supervisor or technician\n");
 		break;
 	case STAFF_ERR_PIN_FORMAT:
 		fprintf(err, "kiosk: PIN harus 6-12 angka / PIN must be 6-12 digits\n");
 		break;
 	case STAFF_ERR_PIN_WEAK:
-		fprintf(err, "kiosk: PIN terlalu mudah ditebak (satu angka berulang, angka berurutan, atau sama dengan"
-			     " kode) / PIN too easy to guess (one digit repeated, a straight run, or the code"
-			     " itself)\n");
+		fprintf(err, "kiosk: PIN terlalu mudah ditebak (satu angka berulang, angka berurutan,"
+			     " atau sama dengan kode) / PIN too easy to guess (one digit repeated, a straight"
+			     " run, or the code itself)\n");
 		break;
 	case STAFF_ERR_EXISTS:
 		fprintf(err, "kiosk: kode staf %s sudah ada / staff code %s already exists\n", code, code);
 		break;
 	case STAFF_ERR_UNKNOWN:
-		fprintf(err, "kiosk: kode staf %s tidak dikenal / no staff account has code %s\n", code, code);
+		fprintf(err, "kiosk: kode staf %s tidak dikenal / no staff account has code %s\n", code,
+			code);
 		break;
 	case STAFF_ERR_DISABLED:
 		fprintf(err, "kiosk: akun %s sudah nonaktif / account %s is already disabled\n", code, code);
@@ -212,7 +213,8 @@ int admincli_add_staff(const char *db, const char *code, const char *role_name, 
 	} else if (s == LINE_TOO_LONG) {
 		say_staff_err(err, STAFF_ERR_PIN_FORMAT, code, QUEUE_OK);
 	} else if (strcmp(pin, again) != 0) {
-		fprintf(err, "kiosk: PIN tidak sama, tidak ada yang disimpan / PINs do not match, nothing stored\n");
+		fprintf(err, "kiosk: PIN tidak sama, tidak ada yang disimpan"
+			     " / PINs do not match, nothing stored\n");
 	} else if ((e = staff_check_pin(pin, code)) != STAFF_OK) {
 		say_staff_err(err, e, code, QUEUE_OK);
 	} else {
@@ -263,8 +265,8 @@ int admincli_list_staff(const char *db, FILE *out, FILE *err)
 		char created[32], disabled[32];
 		fmt_time(list[i].created_at, created, sizeof created);
 		fmt_time(list[i].disabled_at, disabled, sizeof disabled);
-		fprintf(out, "%-8s  %-10s  %-16s  %-16s  %s\n", list[i].code, staff_role_name(list[i].role), created,
-			disabled, list[i].name);
+		fprintf(out, "%-8s  %-10s  %-16s  %-16s  %s\n", list[i].code, staff_role_name(list[i].role),
+			created, disabled, list[i].name);
 	}
 	if (n == 0)
 		fprintf(out, "(belum ada akun / no accounts yet)\n");

@@ -190,7 +190,8 @@ static int parse_flags(int argc, char **argv, flags *f)
 		return -1;
 	}
 	if (f->add_staff && (!f->staff_role || !f->staff_name)) {
-		fprintf(stderr, "kiosk: --add-staff needs --role officer|supervisor|technician and --name NAME\n");
+		fprintf(stderr,
+			"kiosk: --add-staff needs --role officer|supervisor|technician and --name NAME\n");
 		return -1;
 	}
 	if (!f->add_staff && (f->staff_role || f->staff_name)) {
@@ -216,7 +217,8 @@ static int run_admin(const flags *f)
 		db = cfg.storage.database;
 	}
 	if (f->add_staff)
-		return admincli_add_staff(db, f->add_staff, f->staff_role, f->staff_name, stdin, stdout, stderr);
+		return admincli_add_staff(db, f->add_staff, f->staff_role, f->staff_name, stdin, stdout,
+					  stderr);
 	if (f->list_staff)
 		return admincli_list_staff(db, stdout, stderr);
 	if (f->disable_staff)

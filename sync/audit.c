@@ -98,8 +98,9 @@ static bool field_ok(const char *buf, size_t cap)
 static bool rec_ok(const audit_rec *r)
 {
 	return r->at >= 0 && field_ok(r->actor, sizeof r->actor) && r->actor[0] != '\0' &&
-	       field_ok(r->role, sizeof r->role) && verb_ok(r->role) && field_ok(r->action, sizeof r->action) &&
-	       verb_ok(r->action) && field_ok(r->target, sizeof r->target) &&
+	       field_ok(r->role, sizeof r->role) && verb_ok(r->role) &&
+	       field_ok(r->action, sizeof r->action) && verb_ok(r->action) &&
+	       field_ok(r->target, sizeof r->target) &&
 	       field_ok(r->detail, sizeof r->detail);
 }
 
@@ -638,8 +639,8 @@ void audit_problem_describe(const audit_problem *p, char *buf, size_t len)
 	case AUDIT_REORDERED:
 		if (p->has_other)
 			snprintf(buf, len,
-				 "entry %lld is out of order: its chain link says it comes right after entry %lld"
-				 " (entries were moved or swapped)",
+				 "entry %lld is out of order: its chain link says it comes right after"
+				 " entry %lld (entries were moved or swapped)",
 				 seq, other);
 		else
 			snprintf(buf, len,
@@ -660,12 +661,16 @@ void audit_problem_describe(const audit_problem *p, char *buf, size_t len)
 				 seq);
 		break;
 	case AUDIT_TAIL_REMOVED:
-		snprintf(buf, len, "entries after entry %lld were removed: the head names entry %lld as the newest",
+		snprintf(buf, len,
+			 "entries after entry %lld were removed: the head names entry %lld"
+			 " as the newest",
 			 seq, other);
 		break;
 	case AUDIT_HEAD_MISSING:
 		if (p->has_other)
-			snprintf(buf, len, "every entry was removed: the log is empty but its head names entry %lld",
+			snprintf(buf, len,
+				 "every entry was removed: the log is empty but its head names"
+				 " entry %lld",
 				 other);
 		else
 			snprintf(buf, len,
@@ -676,8 +681,8 @@ void audit_problem_describe(const audit_problem *p, char *buf, size_t len)
 	case AUDIT_HEAD_MISMATCH:
 		if (p->has_other)
 			snprintf(buf, len,
-				 "the head names entry %lld as the newest, but the newest entry is %lld: a seq was"
-				 " changed or entries were added behind the log's back",
+				 "the head names entry %lld as the newest, but the newest entry is"
+				 " %lld: a seq was changed or entries were added behind the log's back",
 				 other, seq);
 		else
 			snprintf(buf, len,

@@ -767,8 +767,8 @@ static const char *const list_sql[COMPLAINT_LIST_COUNT] = {
 	[COMPLAINT_LIST_OPEN] = " WHERE state IN ('open', 'responded') ORDER BY created_at, id",
 	[COMPLAINT_LIST_ESCALATED] = " WHERE state = 'escalated' ORDER BY created_at, id",
 	[COMPLAINT_LIST_RESOLVED] = " WHERE state = 'resolved' ORDER BY resolved_at DESC, id",
-	[COMPLAINT_LIST_ALL] = " ORDER BY state = 'resolved',"
-			       " CASE WHEN state = 'resolved' THEN -resolved_at ELSE created_at END, id",
+	[COMPLAINT_LIST_ALL] = (" ORDER BY state = 'resolved',"
+				" CASE WHEN state = 'resolved' THEN -resolved_at ELSE created_at END, id"),
 };
 
 static const char *const count_sql[COMPLAINT_LIST_COUNT] = {

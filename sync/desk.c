@@ -351,13 +351,13 @@ static desk_entry_state entry_state(const char *s)
 static queue_err load_extras(queue *q, const char *ticket, desk_case *out)
 {
 	static const char *const sql[3] = {
-		"SELECT c.local_state, c.central_from, c.central_to, c.central_role, c.central_actor, c.at,"
-		" (SELECT count(*) FROM conflicts u WHERE u.request_id = c.request_id AND u.seen_at IS NULL)"
-		" FROM conflicts c JOIN requests r ON r.id = c.request_id"
-		" WHERE r.ticket = ?1 AND c.seen_at IS NULL ORDER BY c.id DESC LIMIT 1",
+		("SELECT c.local_state, c.central_from, c.central_to, c.central_role, c.central_actor, c.at,"
+		 " (SELECT count(*) FROM conflicts u WHERE u.request_id = c.request_id AND u.seen_at IS NULL)"
+		 " FROM conflicts c JOIN requests r ON r.id = c.request_id"
+		 " WHERE r.ticket = ?1 AND c.seen_at IS NULL ORDER BY c.id DESC LIMIT 1"),
 		"SELECT count(*) FROM outbox WHERE ticket = ?1 AND ticket <> '' AND state <> 'done'",
-		"SELECT state, last_error FROM outbox WHERE ticket = ?1 AND ticket <> '' AND kind = 'revocation'"
-		" ORDER BY seq DESC LIMIT 1",
+		("SELECT state, last_error FROM outbox WHERE ticket = ?1 AND ticket <> '' AND kind = 'revocation'"
+		 " ORDER BY seq DESC LIMIT 1"),
 	};
 	queue_err err = read_begin(q);
 	int rc = SQLITE_OK;

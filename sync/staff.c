@@ -269,7 +269,8 @@ static queue_err row_read(sqlite3 *db, const char *code, row *r)
 	sqlite3_stmt *st = NULL;
 	memset(r, 0, sizeof *r);
 	int rc = prepare(db,
-			 "SELECT code, name, role, created_at, disabled_at, pin_hash FROM staff WHERE code = ?1",
+			 "SELECT code, name, role, created_at, disabled_at, pin_hash FROM staff"
+			 " WHERE code = ?1",
 			 &st);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -284,7 +285,8 @@ static queue_err row_read(sqlite3 *db, const char *code, row *r)
 		    staff_role_parse(role, &r->info.role) != 0)
 			err = QUEUE_ERR_IO;
 		r->info.created_at = sqlite3_column_int64(st, 3);
-		r->info.disabled_at = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 4);
+		r->info.disabled_at =
+			sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 4);
 		r->hash_fits = column_fits(st, 5, r->pin_hash, sizeof r->pin_hash);
 	} else if (rc != SQLITE_DONE) {
 		err = store_map(rc);
@@ -472,7 +474,8 @@ queue_err staff_list(queue *q, staff_info *out, int max, int *n)
 		return QUEUE_OK;
 	sqlite3_stmt *st = NULL;
 	int rc = prepare(store_db(q),
-			 "SELECT code, name, role, created_at, disabled_at FROM staff ORDER BY code LIMIT ?1", &st);
+			 "SELECT code, name, role, created_at, disabled_at FROM staff ORDER BY code LIMIT ?1",
+			 &st);
 	if (rc == SQLITE_OK)
 		sqlite3_bind_int(st, 1, max);
 	int count = 0;
@@ -480,7 +483,8 @@ queue_err staff_list(queue *q, staff_info *out, int max, int *n)
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		staff_info *s = &out[count];
 		memset(s, 0, sizeof *s);
-		if (!column_fits(st, 0, s->code, sizeof s->code) || !column_fits(st, 1, s->name, sizeof s->name) ||
+		if (!column_fits(st, 0, s->code, sizeof s->code) ||
+		    !column_fits(st, 1, s->name, sizeof s->name) ||
 		    staff_role_parse((const char *)sqlite3_column_text(st, 2), &s->role) != 0) {
 			err = QUEUE_ERR_IO;
 			break;
@@ -599,7 +603,8 @@ staff_err staff_unlock(queue *q, const staff_policy *pol, const char *code, cons
 						  : NULL;
 	/* The same work whatever the reason: an unknown code costs what a
 	 * known one does (the pad must not tell which codes exist). */
-	const char *against = reason ? (pol->fast_hash_for_tests ? dummy_hash_fast : dummy_hash) : acct.pin_hash;
+	const char *dummy = pol->fast_hash_for_tests ? dummy_hash_fast : dummy_hash;
+	const char *against = reason ? dummy : acct.pin_hash;
 	bool right = crypto_pwhash_str_verify(against, pin, strnlen(pin, PIN_TYPED_MAX)) == 0 && !reason;
 	if (!right && !reason)
 		reason = "wrong_pin";
@@ -639,7 +644,8 @@ staff_err staff_unlock(queue *q, const staff_policy *pol, const char *code, cons
 	} else if (qe == QUEUE_OK) {
 		pad.failures++;
 		char detail[64];
-		snprintf(detail, sizeof detail, "reason=%s failures=%d/%d", reason, pad.failures, pol->attempts);
+		snprintf(detail, sizeof detail, "reason=%s failures=%d/%d", reason, pad.failures,
+			 pol->attempts);
 		qe = audit_locked(q, now, actor, "kiosk", "unlock_failed", "", detail);
 		if (qe == QUEUE_OK && pad.failures >= pol->attempts) {
 			int64_t len = staff_lock_length(pol, pad.lockouts);
@@ -695,8 +701,8 @@ staff_err staff_pad_reset(queue *q, int64_t now, const char *actor, queue_err *q
 	}
 	if (se == STAFF_OK) {
 		char detail[96];
-		snprintf(detail, sizeof detail, "failures=%d lockouts=%d until=%" PRId64, pad.failures, pad.lockouts,
-			 pad.locked_until);
+		snprintf(detail, sizeof detail, "failures=%d lockouts=%d until=%" PRId64, pad.failures,
+			 pad.lockouts, pad.locked_until);
 		qe = audit_locked(q, now, actor, arole, "pad_reset", "", detail);
 		if (qe == QUEUE_OK) {
 			staff_pad zero = {0};

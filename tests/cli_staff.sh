@@ -150,7 +150,8 @@ expect 1 '' '^entries after entry 4 were removed: the head names entry 5 as the 
 	'audit log damaged: 2 problems in 4' --db "$db" --verify-audit
 grep -q '^entry 1 was edited' "$dir/out" || fail "--verify-audit no longer reports the edit of entry 1"
 sql "DELETE FROM audit WHERE seq = 3" >/dev/null
-expect 1 '' '^entries between entry 2 and entry 4 were removed' 'audit log damaged: 3 problems in 3' --db "$db" --verify-audit
+expect 1 '' '^entries between entry 2 and entry 4 were removed' 'audit log damaged: 3 problems in 3' \
+	--db "$db" --verify-audit
 
 # ---- stores that cannot be used --------------------------------------------------
 expect 2 '' '' 'no such database' --db "$dir/none.db" --verify-audit

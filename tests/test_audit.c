@@ -127,18 +127,22 @@ static report verify(const char *path)
 	return r;
 }
 
-static void assert_problem(const report *r, int i, audit_kind kind, int64_t seq, bool has_other, int64_t other)
+static void assert_problem(const report *r, int i, audit_kind kind, int64_t seq, bool has_other,
+			   int64_t other)
 {
 	if (i >= r->n)
-		fail_msg("problem %d expected (%s at %lld), only %d found", i, audit_kind_name(kind), (long long)seq,
-			 r->n);
+		fail_msg("problem %d expected (%s at %lld), only %d found", i, audit_kind_name(kind),
+			 (long long)seq, r->n);
 	const audit_problem *p = &r->p[i];
 	char text[256];
 	audit_problem_describe(p, text, sizeof text);
-	if (p->kind != kind || p->seq != seq || p->has_other != has_other || (has_other && p->other_seq != other))
-		fail_msg("problem %d: got %s seq %lld other %lld (%d): \"%s\"; want %s seq %lld other %lld (%d)", i,
-			 audit_kind_name(p->kind), (long long)p->seq, (long long)p->other_seq, p->has_other, text,
-			 audit_kind_name(kind), (long long)seq, (long long)other, has_other);
+	if (p->kind != kind || p->seq != seq || p->has_other != has_other ||
+	    (has_other && p->other_seq != other))
+		fail_msg("problem %d: got %s seq %lld other %lld (%d): \"%s\";"
+			 " want %s seq %lld other %lld (%d)",
+			 i, audit_kind_name(p->kind), (long long)p->seq, (long long)p->other_seq,
+			 p->has_other, text, audit_kind_name(kind), (long long)seq, (long long)other,
+			 has_other);
 }
 
 /* The documented hash, computed here from the encoding in audit.h. */
@@ -198,7 +202,8 @@ static void test_append_verify_list(void **state)
 		if (i < 4)
 			assert_string_equal(e[i].prev_hash, e[i + 1].hash);
 	}
-	assert_string_equal(e[4].prev_hash, "0000000000000000000000000000000000000000000000000000000000000000");
+	assert_string_equal(e[4].prev_hash,
+			    "0000000000000000000000000000000000000000000000000000000000000000");
 
 	/* Paging: before seq 4, two at a time. */
 	assert_int_equal(audit_list(q, 4, e, 2, &n), QUEUE_OK);
@@ -264,7 +269,8 @@ static void test_rollback_leaves_nothing(void **state)
 	queue_close(&q);
 
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM audit"), 3);
-	assert_int_equal(raw_int(path, "SELECT count(*) FROM audit WHERE detail LIKE '%n=3' OR detail LIKE '%n=4'"),
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM audit"
+				       " WHERE detail LIKE '%n=3' OR detail LIKE '%n=4'"),
 			 0);
 	assert_int_equal(raw_int(path, "SELECT seq FROM audit_head"), 3);
 	report r = verify(path);
@@ -492,20 +498,27 @@ static void test_describe(void **state)
 		 "entry 3 is out of order: its chain link says it comes right after entry 5"
 		 " (entries were moved or swapped)"},
 		{{AUDIT_REORDERED, 5, 0, false},
-		 "entry 5 is out of order: its chain link says it is the first entry (entries were moved or swapped)"},
+		 "entry 5 is out of order: its chain link says it is the first entry"
+		 " (entries were moved or swapped)"},
 		{{AUDIT_REMOVED, 4, 2, true},
-		 "entries between entry 2 and entry 4 were removed: entry 4 does not follow any entry in the log"},
+		 "entries between entry 2 and entry 4 were removed:"
+		 " entry 4 does not follow any entry in the log"},
 		{{AUDIT_REMOVED, 2, 0, false},
-		 "entries before entry 2 were removed: it is the first in the log but does not start the chain"},
-		{{AUDIT_TAIL_REMOVED, 5, 6, true}, "entries after entry 5 were removed: the head names entry 6 as the newest"},
+		 "entries before entry 2 were removed:"
+		 " it is the first in the log but does not start the chain"},
+		{{AUDIT_TAIL_REMOVED, 5, 6, true},
+		 "entries after entry 5 were removed: the head names entry 6 as the newest"},
 		{{AUDIT_HEAD_MISSING, 4, 0, false},
-		 "the head row is missing (the newest entry is 4): removed newest entries can no longer be noticed"},
-		{{AUDIT_HEAD_MISSING, 0, 4, true}, "every entry was removed: the log is empty but its head names entry 4"},
+		 "the head row is missing (the newest entry is 4):"
+		 " removed newest entries can no longer be noticed"},
+		{{AUDIT_HEAD_MISSING, 0, 4, true},
+		 "every entry was removed: the log is empty but its head names entry 4"},
 		{{AUDIT_HEAD_MISMATCH, 9, 6, true},
-		 "the head names entry 6 as the newest, but the newest entry is 9: a seq was changed or entries"
-		 " were added behind the log's back"},
+		 "the head names entry 6 as the newest, but the newest entry is 9:"
+		 " a seq was changed or entries were added behind the log's back"},
 		{{AUDIT_HEAD_MISMATCH, 4, 0, false},
-		 "the head names entry 4 with a hash no entry has: the head or the newest entries were changed"},
+		 "the head names entry 4 with a hash no entry has:"
+		 " the head or the newest entries were changed"},
 		{{AUDIT_DUPLICATE, 10, 2, true}, "entry 10 is a copy of entry 2"},
 	};
 	char buf[256];
@@ -541,13 +554,15 @@ static void test_bad_input(void **state)
 	assert_int_equal(audit_rec_fill(&r, T0, "1001", "Officer", "logout", "", ""), QUEUE_ERR_INVALID);
 	assert_int_equal(audit_rec_fill(&r, T0, "1001", "officer", "logout", "", "a\nb"), QUEUE_ERR_INVALID);
 	assert_int_equal(audit_rec_fill(&r, T0, "1001", "officer", "logout", "", "a\tb"), QUEUE_ERR_INVALID);
-	assert_int_equal(audit_rec_fill(&r, T0, "1001", "officer", "logout", "\x1b[2J", ""), QUEUE_ERR_INVALID);
+	assert_int_equal(audit_rec_fill(&r, T0, "1001", "officer", "logout", "\x1b[2J", ""),
+			 QUEUE_ERR_INVALID);
 	assert_int_equal(audit_rec_fill(&r, T0, "1001", "officer", "logout", "", "bad \xC3\x28 utf8"),
 			 QUEUE_ERR_INVALID);
 	assert_int_equal(audit_rec_fill(&r, T0, "1001", "officer", "logout", "", "overlong \xC0\xAF"),
 			 QUEUE_ERR_INVALID);
 	assert_int_equal(audit_rec_fill(&r, T0, long_actor, "officer", "logout", "", ""), QUEUE_ERR_INVALID);
-	assert_int_equal(audit_rec_fill(&r, T0, "1001", "officer", "logout", "", long_detail), QUEUE_ERR_INVALID);
+	assert_int_equal(audit_rec_fill(&r, T0, "1001", "officer", "logout", "", long_detail),
+			 QUEUE_ERR_INVALID);
 	assert_int_equal(audit_rec_fill(&r, -1, "1001", "officer", "logout", "", ""), QUEUE_ERR_INVALID);
 	assert_int_equal(audit_rec_fill(&r, T0, NULL, "officer", "logout", "", ""), QUEUE_ERR_INVALID);
 	/* Non-ASCII text is fine (a reason word with an em dash). */

@@ -305,7 +305,8 @@ static void test_add_list_disable(void **state)
 	assert_audit_clean(q, 5);
 	queue_close(&q);
 	assert_int_equal(raw_int(path, "SELECT count(*) FROM audit WHERE actor || role || action || target ||"
-				       " detail LIKE '%Dewi%' OR detail LIKE '%Agus%' OR detail LIKE '%" PIN_DEWI "%'"),
+				       " detail LIKE '%Dewi%' OR detail LIKE '%Agus%'"
+				       " OR detail LIKE '%" PIN_DEWI "%'"),
 			 0);
 	/* The PIN is stored as an argon2id string at INTERACTIVE cost unless
 	 * the test asked for the fast one. */
@@ -343,16 +344,18 @@ static void test_add_errors(void **state)
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		queue_err qe = QUEUE_ERR_IO;
-		staff_err e = staff_add(q, &fast, cases[i].code, cases[i].name, (staff_role)cases[i].role, cases[i].pin,
-					T0, "cli", &qe);
+		staff_err e = staff_add(q, &fast, cases[i].code, cases[i].name, (staff_role)cases[i].role,
+					cases[i].pin, T0, "cli", &qe);
 		if (e != cases[i].want)
-			fail_msg("case %zu: %s, want %s", i, staff_err_name(e), staff_err_name(cases[i].want));
+			fail_msg("case %zu: %s, want %s", i, staff_err_name(e),
+				 staff_err_name(cases[i].want));
 		assert_int_equal(qe, QUEUE_OK);
 	}
 	queue_err qe;
 	assert_int_equal(staff_add(q, &fast, NULL, "Sri", STAFF_OFFICER, "802468", T0, "cli", &qe),
 			 STAFF_ERR_INVALID);
-	assert_int_equal(staff_add(q, &fast, "1003", "Sri", STAFF_OFFICER, NULL, T0, "cli", &qe), STAFF_ERR_INVALID);
+	assert_int_equal(staff_add(q, &fast, "1003", "Sri", STAFF_OFFICER, NULL, T0, "cli", &qe),
+			 STAFF_ERR_INVALID);
 	assert_int_equal(staff_add(q, &fast, "1003", "Sri", STAFF_OFFICER, "802468", -1, "cli", &qe),
 			 STAFF_ERR_INVALID);
 	assert_int_equal(staff_add(q, &fast, "1003", "Sri", STAFF_OFFICER, "802468", T0, NULL, &qe),
@@ -444,7 +447,8 @@ static void test_lockout_grows_and_resets(void **state)
 	static const int64_t want[] = {60, 120, 240, 480, 960, 1920, 3600, 3600};
 	for (int k = 0; k < 8; k++) {
 		for (int i = 0; i < 4; i++) {
-			assert_int_equal(attempt(q, &fast, "1001", "000111", t++, &acct, &pad), STAFF_UNLOCK_WRONG);
+			assert_int_equal(attempt(q, &fast, "1001", "000111", t++, &acct, &pad),
+					 STAFF_UNLOCK_WRONG);
 			entries++;
 		}
 		/* The fifth wrong attempt locks the pad. */
@@ -462,7 +466,8 @@ static void test_lockout_grows_and_resets(void **state)
 		assert_string_equal(e.rec.detail, detail);
 
 		/* The right PIN is refused while locked, and counts nothing. */
-		assert_int_equal(attempt(q, &fast, "1001", PIN_DEWI, at + 1, &acct, &pad), STAFF_UNLOCK_LOCKED);
+		assert_int_equal(attempt(q, &fast, "1001", PIN_DEWI, at + 1, &acct, &pad),
+				 STAFF_UNLOCK_LOCKED);
 		entries++;
 		assert_string_equal(acct.code, "");
 		assert_int_equal(pad.failures, 0);
@@ -538,7 +543,8 @@ static void test_unknown_code_costs_the_same(void **state)
 	add_ok(q, NULL, "1002", "Budi Hartono", STAFF_OFFICER, "357913", "cli");
 	assert_int_equal(staff_disable(q, "1002", T0, "cli", NULL), STAFF_OK);
 	queue_close(&q);
-	assert_int_equal(raw_int(path, "SELECT count(*) FROM staff WHERE pin_hash LIKE '$argon2id$v=19$m=65536,t=2,p=1$%'"),
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM staff"
+				       " WHERE pin_hash LIKE '$argon2id$v=19$m=65536,t=2,p=1$%'"),
 			 2);
 	q = open_ok(path);
 
@@ -556,7 +562,8 @@ static void test_unknown_code_costs_the_same(void **state)
 		unknown = c - b < unknown ? c - b : unknown;
 		disabled = d - c < disabled ? d - c : disabled;
 	}
-	print_message("fastest attempt: known %.3f s, unknown %.3f s, disabled %.3f s\n", known, unknown, disabled);
+	print_message("fastest attempt: known %.3f s, unknown %.3f s, disabled %.3f s\n", known, unknown,
+		      disabled);
 	assert_true(known > 0.005); /* a real argon2id ran */
 	assert_true(unknown / known > 0.5 && unknown / known < 2.0);
 	assert_true(disabled / known > 0.5 && disabled / known < 2.0);
@@ -636,14 +643,21 @@ static void test_pad_reset_and_bad_args(void **state)
 	staff_unlock_result res;
 	staff_policy bad = fast;
 	bad.attempts = 0;
-	assert_int_equal(staff_unlock(q, &fast, "1001", PIN_DEWI, T0, NULL, NULL, NULL, &qe), STAFF_ERR_INVALID);
-	assert_int_equal(staff_unlock(q, &fast, NULL, PIN_DEWI, T0, NULL, &res, NULL, &qe), STAFF_ERR_INVALID);
-	assert_int_equal(staff_unlock(q, &fast, "1001", NULL, T0, NULL, &res, NULL, &qe), STAFF_ERR_INVALID);
-	assert_int_equal(staff_unlock(q, &fast, "1001", PIN_DEWI, -1, NULL, &res, NULL, &qe), STAFF_ERR_INVALID);
-	assert_int_equal(staff_unlock(q, &bad, "1001", PIN_DEWI, T0, NULL, &res, NULL, &qe), STAFF_ERR_INVALID);
+	staff_unlock_result *no_res = NULL;
+	assert_int_equal(staff_unlock(q, &fast, "1001", PIN_DEWI, T0, NULL, no_res, NULL, &qe),
+			 STAFF_ERR_INVALID);
+	assert_int_equal(staff_unlock(q, &fast, NULL, PIN_DEWI, T0, NULL, &res, NULL, &qe),
+			 STAFF_ERR_INVALID);
+	assert_int_equal(staff_unlock(q, &fast, "1001", NULL, T0, NULL, &res, NULL, &qe),
+			 STAFF_ERR_INVALID);
+	assert_int_equal(staff_unlock(q, &fast, "1001", PIN_DEWI, -1, NULL, &res, NULL, &qe),
+			 STAFF_ERR_INVALID);
+	assert_int_equal(staff_unlock(q, &bad, "1001", PIN_DEWI, T0, NULL, &res, NULL, &qe),
+			 STAFF_ERR_INVALID);
 	bad = fast;
 	bad.max_lock_s = 10;
-	assert_int_equal(staff_unlock(q, &bad, "1001", PIN_DEWI, T0, NULL, &res, NULL, &qe), STAFF_ERR_INVALID);
+	assert_int_equal(staff_unlock(q, &bad, "1001", PIN_DEWI, T0, NULL, &res, NULL, &qe),
+			 STAFF_ERR_INVALID);
 	assert_int_equal(staff_pad_reset(q, -1, "cli", &qe), STAFF_ERR_INVALID);
 	assert_int_equal(staff_list(q, NULL, 3, &n), QUEUE_ERR_INVALID);
 	assert_int_equal(staff_pad_state(q, T0, NULL), QUEUE_ERR_INVALID);
@@ -666,7 +680,8 @@ static void test_busy_store(void **state)
 	assert_int_equal(queue_hold_write_lock(other, true), QUEUE_OK);
 	queue_err qe = QUEUE_OK;
 	staff_unlock_result res;
-	assert_int_equal(staff_unlock(q, &fast, "1001", PIN_DEWI, T0, NULL, &res, NULL, &qe), STAFF_ERR_STORE);
+	assert_int_equal(staff_unlock(q, &fast, "1001", PIN_DEWI, T0, NULL, &res, NULL, &qe),
+			 STAFF_ERR_STORE);
 	assert_int_equal(qe, QUEUE_ERR_BUSY);
 	assert_int_equal(staff_add(q, &fast, "1002", "Budi Hartono", STAFF_OFFICER, "357913", T0, "cli", &qe),
 			 STAFF_ERR_STORE);
