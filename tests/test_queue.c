@@ -43,6 +43,7 @@
 #include "fixture_req.h"
 #include "reqjson.h"
 #include "store.h"
+#include "fixture_dir.h"
 
 #define NIK_SITI FX_NIK_SITI
 #define NIK_BUDI "3375010101900002"
@@ -2542,9 +2543,7 @@ static int group_setup(void **state)
 	fixture *fx = calloc(1, sizeof *fx);
 	if (fx == NULL)
 		return -1;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(fx->dir, sizeof fx->dir, "%s/test_queue.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(fx->dir) == NULL) {
+	if (fxdir_make(fx->dir, sizeof fx->dir, "test_queue") != 0) {
 		free(fx);
 		return -1;
 	}
@@ -2555,19 +2554,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	fixture *fx = *state;
-	DIR *d = opendir(fx->dir);
-	if (d) {
-		struct dirent *e;
-		char p[600];
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof p, "%s/%s", fx->dir, e->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	int rc = rmdir(fx->dir);
+	int rc = fxdir_remove(fx->dir);
 	free(fx);
 	return rc;
 }

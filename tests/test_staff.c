@@ -36,6 +36,7 @@
 #include "audit.h"
 #include "queue.h"
 #include "staff.h"
+#include "fixture_dir.h"
 
 #define T0 INT64_C(1767318300) /* Friday 2026-01-02 08:45 WIB */
 #define PIN_DEWI "246813"
@@ -706,9 +707,7 @@ static int group_setup(void **state)
 	fixture *fx = calloc(1, sizeof *fx);
 	if (fx == NULL)
 		return -1;
-	const char *tmp = getenv("TMPDIR");
-	snprintf(fx->dir, sizeof fx->dir, "%s/test_staff.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(fx->dir) == NULL) {
+	if (fxdir_make(fx->dir, sizeof fx->dir, "test_staff") != 0) {
 		free(fx);
 		return -1;
 	}
@@ -719,19 +718,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	fixture *fx = *state;
-	DIR *d = opendir(fx->dir);
-	if (d) {
-		struct dirent *e;
-		char p[600];
-		while ((e = readdir(d)) != NULL) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof p, "%s/%s", fx->dir, e->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	int rc = rmdir(fx->dir);
+	int rc = fxdir_remove(fx->dir);
 	free(fx);
 	return rc;
 }
