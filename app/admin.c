@@ -144,7 +144,9 @@ ui_rect admin_chrome(app *a, const char *title_key)
 	if (m->active && ui_button_ex(u, "staff.logout", ui_tr(u, "staff.logout"), NULL, out,
 				      UI_BTN_SECONDARY, true))
 		admin_logout(a, false);
-	shell_lang_toggle(a, (ui_rect){out.x - th->gap - 260, out.y, 260, th->touch_min});
+	/* Before login there is no "Keluar": the language choice takes its place. */
+	int lang_x = m->active ? out.x - th->gap - 260 : bar.w - th->margin - 260;
+	shell_lang_toggle(a, (ui_rect){lang_x, out.y, 260, th->touch_min});
 
 	ui_col col = ui_col_make((ui_rect){th->margin, bar.h + th->gap, bar.w - 2 * th->margin,
 					   th->design_h - bar.h - 2 * th->gap},

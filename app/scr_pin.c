@@ -86,7 +86,7 @@ static const char *message(app *a)
 			left = 0;
 		char mm[16], ss[16];
 		snprintf(mm, sizeof mm, "%d", (int)(left / 60));
-		snprintf(ss, sizeof ss, "%02d", (int)(left % 60));
+		snprintf(ss, sizeof ss, "%d", (int)(left % 60));
 		const char *args[2] = {mm, ss};
 		return ui_trf(u, "staff.pin_locked", args, 2);
 	}
@@ -162,8 +162,16 @@ void scr_pin_draw(app *a, ui_rect full)
 		ui_request_wake(u, app_now(a) + 1000);
 
 	ui_rect c = admin_chrome(a, "staff.pin_title");
+	/* Portrait: one centred column. Landscape: field, message and cancel on
+	 * the left, the keypad filling the height on the right. */
 	int w = c.w < 760 ? c.w : 760;
-	ui_col col = ui_col_make((ui_rect){c.x + (c.w - w) / 2, c.y, w, c.h}, th->gap);
+	ui_rect left = {c.x + (c.w - w) / 2, c.y, w, c.h}, pad = {0, 0, 0, 0};
+	if (th->landscape) {
+		int pw = 720, lw = 640, x0 = c.x + (c.w - lw - pw - 3 * th->gap) / 2;
+		left = (ui_rect){x0, c.y, lw, c.h};
+		pad = (ui_rect){x0 + lw + 3 * th->gap, c.y, pw, c.h - th->gap};
+	}
+	ui_col col = ui_col_make(left, th->gap);
 	col.y += ui_label(u, p->at_pin ? "staff.pin_enter" : "staff.code_enter", ui_col_rest(&col),
 			  UI_FONT_SUBTITLE, th->color.text, UI_ALIGN_LEFT);
 	ui_rect box = ui_col_take(&col, 120);
@@ -178,8 +186,9 @@ void scr_pin_draw(app *a, ui_rect full)
 		ui_label_text(u, msg, mr, UI_FONT_BODY,
 			      p->checking ? th->color.text_muted : th->color.danger, UI_ALIGN_LEFT);
 
-	int pad_h = th->landscape ? 520 : 760;
-	keypad(a, ui_col_take(&col, pad_h), locked || p->checking);
+	if (!th->landscape)
+		pad = ui_col_take(&col, 760);
+	keypad(a, pad, locked || p->checking);
 	col.y += th->gap;
 	if (ui_button(u, "staff.cancel", ui_col_take(&col, th->button_h), UI_BTN_QUIET))
 		admin_logout(a, false);

@@ -166,6 +166,12 @@ static bool documents(app *a, ui_col *col, const char **detail)
 	return all;
 }
 
+/*
+ * Reject: a reason from the fixed list, text for the applicant (needed for
+ * "other"). While the keyboard is up the dialog shows just the chosen
+ * reason and the text, above the keyboard; in landscape the list and the
+ * text sit side by side so the whole dialog fits the screen.
+ */
 static void reject_dialog(app *a)
 {
 	ui *u = a->ui;
@@ -174,15 +180,42 @@ static void reject_dialog(app *a)
 	const char *keys[DESK_R_COUNT];
 	for (int i = 0; i < DESK_R_COUNT; i++)
 		keys[i] = desk_reason_key((desk_reason)i);
+	bool typing = ui_keyboard_wanted(u);
 	int ch = ui_choice_height(u, DESK_R_COUNT);
-	ui_rect c = ui_dialog_begin(u, "staff.reject_title",
-				    ch + th->gap + ui_field_height(u) + th->gap + 60 + th->button_h);
-	ui_col col = ui_col_make(c, th->gap);
-	col.y += ui_choice(u, "staff.reject_reason", keys, DESK_R_COUNT, &d->reject_reason, ui_col_rest(&col)) +
-		 th->gap;
+	int side = ui_field_height(u) + th->gap + 60 + th->gap + th->button_h;
+	int content_h = typing ? 60 + ui_field_height(u)
+			: th->landscape ? (ch > side ? ch : side)
+					: ch + th->gap + side;
+	bool wide = th->landscape && !typing;
+	ui_rect c = ui_dialog_begin_w(u, "staff.reject_title", content_h, wide ? 1600 : th->dialog_max_w);
+	ui_rect lc = c, rc = c;
+	if (wide) {
+		lc = ui_split(c, 2, 2 * th->gap, 0);
+		rc = ui_split(c, 2, 2 * th->gap, 1);
+	}
+	ui_col col = ui_col_make(lc, th->gap);
+	if (typing) {
+		const char *chosen = d->reject_reason >= 0 ? ui_tr(u, keys[d->reject_reason])
+							   : ui_tr(u, "staff.reject_none");
+		const char *args[1] = {chosen};
+		ui_label_text(u, ui_trf(u, "staff.reject_chosen", args, 1), ui_col_take(&col, 60), UI_FONT_STRONG,
+			      th->color.text, UI_ALIGN_LEFT);
+	} else {
+		int before = d->reject_reason;
+		col.y += ui_choice(u, "staff.reject_reason", keys, DESK_R_COUNT, &d->reject_reason,
+				   ui_col_rest(&col)) + th->gap;
+		if (d->reject_reason != before && d->message == ADMIN_MSG_REASON)
+			d->message = ADMIN_MSG_NONE; /* the complaint is answered */
+		if (th->landscape)
+			col = ui_col_make(rc, th->gap);
+	}
 	col.y += ui_field(u, "staff.reject_text", d->reject_text, sizeof d->reject_text, DESK_REASON_TEXT_CHARS,
 			  UI_KBD_TEXT, ui_col_rest(&col), "staff.reject_text_hint", NULL) +
 		 th->gap;
+	if (typing) {
+		ui_dialog_end(u);
+		return;
+	}
 	const char *msg = admin_msg_text(a, d->message == ADMIN_MSG_REASON ? ADMIN_MSG_REASON : ADMIN_MSG_NONE);
 	ui_rect mr = ui_col_take(&col, 60);
 	if (msg)
@@ -355,6 +388,82 @@ static void actions(app *a, ui_col *col)
 	}
 }
 
+/* Where the request stands: ticket, state, times, overdue mark, a central
+ * decision that overrode ours, actions not yet sent. */
+static void standing(app *a, step_frame *sf, ui_col *col)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	admin_desk *d = &a->adm.desk;
+	const desk_case *cs = d->cs;
+	const char *targs[1] = {cs->st.r.ticket};
+	col->y += ui_label_text(u, ui_trf(u, "status.for_ticket", targs, 1), ui_col_rest(col), UI_FONT_STRONG,
+				th->color.text_muted, UI_ALIGN_LEFT);
+	col->y += ui_label(u, rstate_key(cs->st.r.state), ui_col_rest(col), UI_FONT_TITLE, th->color.primary,
+			   UI_ALIGN_LEFT);
+	const char *dl[2] = {shell_fmt_when(a, cs->st.r.submitted_at, true),
+			     shell_fmt_when(a, cs->st.deadline_at, false)};
+	col->y += ui_label_text(u, ui_trf(u, "staff.case_times", dl, 2), ui_col_rest(col), UI_FONT_SMALL,
+				th->color.text_muted, UI_ALIGN_LEFT) + th->gap;
+	if (rstate_is_open(cs->st.r.state) && cs->st.deadline_at < app_wall_time(a))
+		col->y += ui_label(u, "staff.case_overdue", ui_col_rest(col), UI_FONT_STRONG, th->color.danger,
+				   UI_ALIGN_LEFT) + th->gap;
+
+	if (cs->conflict.present) {
+		const char *args[3] = {ui_tr(u, rstate_key(cs->conflict.central_to)), cs->conflict.central_actor,
+				       ui_tr(u, rstate_key(cs->conflict.local_state))};
+		col->y += step_note(sf, ui_col_rest(col), STEP_NOTE_WARN, ui_tr(u, "staff.conflict_title"),
+				    ui_trf(u, "staff.conflict_body", args, 3)) + th->gap_small;
+		if (ui_button(u, "staff.conflict_seen", ui_col_take(col, th->button_h), UI_BTN_SECONDARY)) {
+			if (desk_conflict_seen(a->q, d->ticket, a->adm.who.code, app_wall_time(a)) != QUEUE_OK)
+				d->message = ADMIN_MSG_STORE;
+			reload(a);
+		}
+		col->y += th->gap;
+	}
+	if (d->cs->unsent > 0) {
+		char n[16];
+		snprintf(n, sizeof n, "%d", d->cs->unsent);
+		const char *args[1] = {n};
+		col->y += step_note(sf, ui_col_rest(col), STEP_NOTE_INFO, ui_tr(u, "staff.unsent_title"),
+				    ui_trf(u, "staff.unsent_body", args, 1)) + th->gap;
+	}
+}
+
+/* The request itself: values side by side, then (portrait) the warnings. */
+static void details(app *a, step_frame *sf, ui_col *col)
+{
+	const theme *th = &a->th;
+	if (a->adm.desk.cs->st.purged) {
+		col->y += ui_label(a->ui, "staff.purged", ui_col_rest(col), UI_FONT_BODY, th->color.text_muted,
+				   UI_ALIGN_LEFT) + th->gap;
+		return;
+	}
+	col->y += values(a, ui_col_rest(col)) + th->gap;
+	if (!th->landscape) /* landscape: beside the buttons, see below */
+		col->y += warnings(a, sf, ui_col_rest(col));
+}
+
+/* The result of the last tap, right above the buttons it is about, then
+ * the buttons. False when a tap left the case (the screen changed). */
+static bool next_step(app *a, step_frame *sf, ui_col *col)
+{
+	const theme *th = &a->th;
+	admin_desk *d = &a->adm.desk;
+	const char *msg = d->rejecting ? NULL : admin_msg_text(a, d->message);
+	if (msg)
+		col->y += step_note(sf, ui_col_rest(col), d->message == ADMIN_MSG_SAVED ? STEP_NOTE_OK : STEP_NOTE_WARN,
+				    msg, "") + th->gap;
+	actions(a, col);
+	return a->screen == SCREEN_STAFF_CASE && d->cs;
+}
+
+/*
+ * Portrait: one scrolling column (standing, details, next step, history).
+ * Landscape: the request on the left (standing, details, history) and the
+ * next step in its own column on the right, so the officer's buttons never
+ * scroll away from the documents checklist.
+ */
 void scr_staff_case_draw(app *a, ui_rect full)
 {
 	(void)full;
@@ -369,10 +478,14 @@ void scr_staff_case_draw(app *a, ui_rect full)
 		d->loaded_sent = a->sync_st.sent;
 		reload(a);
 	}
-	const desk_case *cs = d->cs;
 	ui_rect c = admin_chrome(a, "staff.case_title");
 	step_frame sf = {.a = a};
-	ui_rect view = ui_scroll_begin(u, "staff.case", c);
+	ui_rect left = c, right = {0, 0, 0, 0};
+	if (th->landscape) {
+		left.w = c.w * 3 / 5;
+		right = (ui_rect){c.x + left.w + 2 * th->gap, c.y, c.w - left.w - 2 * th->gap, c.h};
+	}
+	ui_rect view = ui_scroll_begin(u, "staff.case", left);
 	ui_col col = ui_col_make((ui_rect){view.x, view.y, view.w - 24, view.h}, th->gap);
 	int h;
 	if (admin_back(a, "staff.back_queue", ui_col_rest(&col), &h)) {
@@ -381,58 +494,29 @@ void scr_staff_case_draw(app *a, ui_rect full)
 		return;
 	}
 	col.y += h + th->gap;
-
-	const char *targs[1] = {cs->st.r.ticket};
-	col.y += ui_label_text(u, ui_trf(u, "status.for_ticket", targs, 1), ui_col_rest(&col), UI_FONT_STRONG,
-			       th->color.text_muted, UI_ALIGN_LEFT);
-	col.y += ui_label(u, rstate_key(cs->st.r.state), ui_col_rest(&col), UI_FONT_TITLE, th->color.primary,
-			  UI_ALIGN_LEFT);
-	const char *dl[2] = {shell_fmt_when(a, cs->st.r.submitted_at, true), shell_fmt_when(a, cs->st.deadline_at, false)};
-	col.y += ui_label_text(u, ui_trf(u, "staff.case_times", dl, 2), ui_col_rest(&col), UI_FONT_SMALL,
-			       th->color.text_muted, UI_ALIGN_LEFT) + th->gap;
-	if (rstate_is_open(cs->st.r.state) && cs->st.deadline_at < app_wall_time(a))
-		col.y += ui_label(u, "staff.case_overdue", ui_col_rest(&col), UI_FONT_STRONG, th->color.danger,
-				  UI_ALIGN_LEFT) + th->gap;
-
-	if (cs->conflict.present) {
-		const char *args[3] = {ui_tr(u, rstate_key(cs->conflict.central_to)), cs->conflict.central_actor,
-				       ui_tr(u, rstate_key(cs->conflict.local_state))};
-		col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_WARN, ui_tr(u, "staff.conflict_title"),
-				   ui_trf(u, "staff.conflict_body", args, 3)) + th->gap_small;
-		if (ui_button(u, "staff.conflict_seen", ui_col_take(&col, th->button_h), UI_BTN_SECONDARY)) {
-			if (desk_conflict_seen(a->q, d->ticket, a->adm.who.code, app_wall_time(a)) != QUEUE_OK)
-				d->message = ADMIN_MSG_STORE;
-			reload(a);
-		}
-		col.y += th->gap;
-	}
-	if (cs->unsent > 0) {
-		char n[16];
-		snprintf(n, sizeof n, "%d", cs->unsent);
-		const char *args[1] = {n};
-		col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_INFO, ui_tr(u, "staff.unsent_title"),
-				   ui_trf(u, "staff.unsent_body", args, 1)) + th->gap;
-	}
-	if (cs->st.purged) {
-		col.y += ui_label(u, "staff.purged", ui_col_rest(&col), UI_FONT_BODY, th->color.text_muted,
-				  UI_ALIGN_LEFT) + th->gap;
-	} else {
-		col.y += values(a, ui_col_rest(&col)) + th->gap;
-		col.y += warnings(a, &sf, ui_col_rest(&col));
-	}
-	/* The result of the last tap, right above the buttons it is about. */
-	const char *msg = d->rejecting ? NULL : admin_msg_text(a, d->message);
-	if (msg)
-		col.y += step_note(&sf, ui_col_rest(&col),
-				   d->message == ADMIN_MSG_SAVED ? STEP_NOTE_OK : STEP_NOTE_WARN, msg, "") + th->gap;
-	actions(a, &col);
-	if (a->screen != SCREEN_STAFF_CASE || !d->cs) {
+	standing(a, &sf, &col);
+	details(a, &sf, &col);
+	if (!th->landscape && !next_step(a, &sf, &col)) {
 		ui_scroll_end(u, col.y - view.y);
 		return;
 	}
 	col.y += th->gap;
 	col.y += step_history(&sf, ui_col_rest(&col), &d->cs->st);
 	ui_scroll_end(u, col.y - view.y);
+
+	if (th->landscape) {
+		ui_draw_rect(u, (ui_rect){right.x - th->gap, right.y, 2, right.h}, th->color.border, 0);
+		ui_rect pv = ui_scroll_begin(u, "staff.case_actions", right);
+		ui_col pc = ui_col_make((ui_rect){pv.x + th->gap, pv.y, pv.w - 24 - th->gap, pv.h}, th->gap);
+		pc.y += ui_label(u, "staff.case_next", ui_col_rest(&pc), UI_FONT_SUBTITLE, th->color.text,
+				 UI_ALIGN_LEFT) + th->gap_small;
+		if (!d->cs->st.purged)
+			pc.y += warnings(a, &sf, ui_col_rest(&pc));
+		bool stay = next_step(a, &sf, &pc);
+		ui_scroll_end(u, pc.y - pv.y);
+		if (!stay)
+			return;
+	}
 	if (d->rejecting)
 		reject_dialog(a);
 }

@@ -324,7 +324,7 @@ static const ui_widget *find_text(run *r, const char *text)
 /*
  * "scroll LIST to LABEL": drag the list as a person looking for something
  * does, down the page and then back up, until a widget labelled LABEL (or,
- * with a final '*', whose label starts with it) shows, not cut by the
+ * with a final '*', whose label starts with it) shows, not cut by its
  * list's lower edge.
  */
 /* LABEL equals WANT, or starts with it when WANT ends in '*'. */
@@ -336,44 +336,82 @@ static bool label_matches(const char *label, const char *want)
 	return strcmp(label, want) == 0;
 }
 
-static bool fully_shown(run *r, const char *list, const char *label)
+/* The list W lies in (its visible part is clipped to it), or NULL. */
+static const ui_widget *list_of(run *r, const ui_widget *w)
 {
 	ui *u = r->a->ui;
-	const ui_widget *l = find(r, list, UI_ROLE_LIST);
+	const ui_widget *best = NULL;
+	for (size_t i = 0; i < ui_widget_count(u); i++) {
+		const ui_widget *l = ui_widget_at(u, i);
+		if (l == w || l->role != UI_ROLE_LIST)
+			continue;
+		if (w->r.x >= l->r.x && w->r.x < l->r.x + l->r.w && w->r.y >= l->r.y &&
+		    w->r.y < l->r.y + l->r.h)
+			best = l; /* the last listed is the innermost */
+	}
+	return best;
+}
+
+static bool fully_shown(run *r, const char *label)
+{
+	ui *u = r->a->ui;
 	for (size_t i = 0; i < ui_widget_count(u); i++) {
 		const ui_widget *w = ui_widget_at(u, i);
-		if (w == l || !label_matches(w->label, label))
+		if (w->role == UI_ROLE_LIST || !label_matches(w->label, label))
 			continue;
-		/* Widgets record their visible part: one cut by the list's lower
+		/* Widgets record their visible part: one cut by its list's lower
 		 * edge is not wholly shown yet. */
+		const ui_widget *l = list_of(r, w);
 		if (!l || w->r.y + w->r.h < l->r.y + l->r.h - 2)
 			return true;
 	}
 	return false;
 }
 
-static int cmd_scroll(run *r, const char *list, const char *label)
+/* Drag LIST down the page, then back up, until LABEL shows; 1 on a
+ * failed drag (reported), 0 otherwise (shown or not). */
+static int scroll_list(run *r, const char *list, const char *label)
 {
 	enum { STEP = 240, TRIES = 24 };
 	for (int pass = 0; pass < 2; pass++) {
-		for (int i = 0; i < TRIES && !fully_shown(r, list, label); i++) {
-			const ui_widget *l = find(r, list, UI_ROLE_LIST);
-			if (!l) {
-				char seen[1536];
-				return fail(r, "expected a list labelled \"%s\", saw %s", list,
-					    seen_labels(r, true, seen, sizeof seen));
-			}
+		for (int i = 0; i < TRIES && !fully_shown(r, label); i++) {
 			char n[16];
 			snprintf(n, sizeof n, "%d", STEP);
 			if (cmd_drag(r, list, pass == 0 ? "up" : "down", n) != 0)
 				return 1;
 		}
 	}
-	if (fully_shown(r, list, label))
-		return 0;
+	return 0;
+}
+
+/* "scroll LIST to LABEL", or with LIST NULL ("scroll to LABEL") every list
+ * on the screen in turn: layouts differ by orientation, scripts need not. */
+static int cmd_scroll(run *r, const char *list, const char *label)
+{
 	char seen[1536];
-	return fail(r, "expected \"%s\" to show when \"%s\" is scrolled, saw %s", label, list,
-		    seen_labels(r, false, seen, sizeof seen));
+	if (list) {
+		if (!find(r, list, UI_ROLE_LIST))
+			return fail(r, "expected a list labelled \"%s\", saw %s", list,
+				    seen_labels(r, true, seen, sizeof seen));
+		if (scroll_list(r, list, label) != 0)
+			return 1;
+	} else {
+		char lists[4][128]; /* labels copied: every drag redraws the frame */
+		int n = 0;
+		ui *u = r->a->ui;
+		for (size_t i = 0; i < ui_widget_count(u) && n < 4; i++) {
+			const ui_widget *w = ui_widget_at(u, i);
+			if (w->role == UI_ROLE_LIST)
+				snprintf(lists[n++], sizeof lists[0], "%s", w->label);
+		}
+		for (int i = 0; i < n && !fully_shown(r, label); i++)
+			if (scroll_list(r, lists[i], label) != 0)
+				return 1;
+	}
+	if (fully_shown(r, label))
+		return 0;
+	return fail(r, "expected \"%s\" to show when %s%s%s scrolled, saw %s", label, list ? "\"" : "",
+		    list ? list : "the lists are", list ? "\" is" : "", seen_labels(r, false, seen, sizeof seen));
 }
 
 static int cmd_expect(run *r, int argc, char **argv)
@@ -912,6 +950,8 @@ static int step(run *r, int argc, char **argv)
 		return cmd_drag(r, argv[1], argv[2], argv[3]);
 	if (strcmp(c, "scroll") == 0 && argc == 4 && strcmp(argv[2], "to") == 0)
 		return cmd_scroll(r, argv[1], argv[3]);
+	if (strcmp(c, "scroll") == 0 && argc == 3 && strcmp(argv[1], "to") == 0)
+		return cmd_scroll(r, NULL, argv[2]);
 	if (strcmp(c, "expect") == 0)
 		return cmd_expect(r, argc, argv);
 	if (strcmp(c, "wait") == 0 && argc == 2)

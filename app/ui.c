@@ -672,27 +672,35 @@ void ui_scroll_end(ui *u, int content_h)
 
 /* ---- dialogs, progress, spinner, steps ------------------------------------- */
 
-static int dialog_w(const theme *th)
+static int dialog_w(const theme *th, int max_w)
 {
 	int w = th->design_w - 2 * th->margin;
-	return w > th->dialog_max_w ? th->dialog_max_w : w;
+	return w > max_w ? max_w : w;
 }
 
-int ui_dialog_content_w(const ui *u) { return dialog_w(u->th) - 2 * u->th->margin; }
+int ui_dialog_content_w(const ui *u) { return dialog_w(u->th, u->th->dialog_max_w) - 2 * u->th->margin; }
 
 ui_rect ui_dialog_begin(ui *u, const char *key, int content_h)
+{
+	return ui_dialog_begin_w(u, key, content_h, u->th->dialog_max_w);
+}
+
+ui_rect ui_dialog_begin_w(ui *u, const char *key, int content_h, int max_w)
 {
 	const theme *th = u->th;
 	u->modal_seen = true;
 	u->in_modal = true;
 	ui_push_clip(u, (ui_rect){0, 0, th->design_w, th->design_h});
 	ui_draw_rect(u, (ui_rect){0, 0, th->design_w, th->design_h}, th->color.backdrop, 0);
-	int w = dialog_w(th);
+	int w = dialog_w(th, max_w);
 	const char *title = ui_tr(u, key);
 	int pad = th->margin, tw, tth;
 	ui_measure(u, UI_FONT_SUBTITLE, title, w - 2 * pad, &tw, &tth);
 	int h = pad + tth + th->gap + content_h + pad;
-	ui_rect panel = {(th->design_w - w) / 2, (th->design_h - h) / 2, w, h};
+	/* Centred in what the keyboard leaves free while a field is typed into. */
+	int room = th->design_h - (ui_keyboard_wanted(u) ? ui_keyboard_height(u, th->design_w) : 0);
+	int y = (room - h) / 2;
+	ui_rect panel = {(th->design_w - w) / 2, y > 0 ? y : 0, w, h};
 	ui_draw_rect(u, panel, th->color.surface, th->radius * 2);
 	ui_rect tr = {panel.x + pad, panel.y + pad, w - 2 * pad, tth};
 	ui_emit_text(u, tr, title, UI_FONT_SUBTITLE, th->color.text, UI_ALIGN_CENTER);

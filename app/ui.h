@@ -283,6 +283,8 @@ void ui_scroll_into_view(ui *u, ui_rect r);
  * rectangle, sized for CONTENT_H. End with ui_dialog_end().
  */
 ui_rect ui_dialog_begin(ui *u, const char *key, int content_h);
+/* The same, at most MAX_W wide (a dialog laid out in columns). */
+ui_rect ui_dialog_begin_w(ui *u, const char *key, int content_h, int max_w);
 void ui_dialog_end(ui *u);
 /* Width of a dialog's content rectangle (to measure text before opening it). */
 int ui_dialog_content_w(const ui *u);
