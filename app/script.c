@@ -12,6 +12,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "log.h"
 #include "script.h"
 #include "staff.h"
@@ -702,17 +704,40 @@ static int cmd_card(run *r, int argc, char **argv)
 	return 0;
 }
 
-/* sync wait sent | sync wait offline [N]: the sync engine (headless runs
- * start it only with --central), in real time, at most SYNC_WAIT_MS.
- * "sent": connected and nothing left to send; "offline": the service was
- * tried and could not be reached (with N entries waiting, when given). */
+/* sync wait lookup: the officer's certificate lookup answered or failed. */
+static int wait_lookup(run *r)
+{
+	int64_t until = xport_deadline_in(SYNC_WAIT_MS);
+	for (;;) {
+		app_advance(r->a, 0);
+		sync_lookup lk;
+		sync_lookup_get(r->a->sync, &lk);
+		bool running = lk.state == SYNC_LOOKUP_RUNNING;
+		sodium_memzero(&lk, sizeof lk);
+		if (!running)
+			break;
+		if (xport_now_ms() >= until)
+			return fail(r, "expected the certificate lookup to end within %d ms", SYNC_WAIT_MS);
+		usleep(20000);
+	}
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+/* sync wait sent | sync wait offline [N] | sync wait lookup: the sync
+ * engine (headless runs start it only with --central), in real time, at
+ * most SYNC_WAIT_MS. "sent": connected and nothing left to send;
+ * "offline": the service was tried and could not be reached (with N
+ * entries waiting, when given); "lookup": see wait_lookup(). */
 static int cmd_sync(run *r, const char *what, const char *count)
 {
+	if (r->a->sync && strcmp(what, "lookup") == 0 && !count)
+		return wait_lookup(r);
 	bool sent = strcmp(what, "sent") == 0;
 	char *end = NULL;
 	long want = count ? strtol(count, &end, 10) : -1;
 	if ((!sent && strcmp(what, "offline") != 0) || (count && (sent || *end || want < 0)))
-		return fail(r, "expected sync wait sent | sync wait offline [N], saw \"%s%s%s\"", what,
+		return fail(r, "expected sync wait sent | sync wait offline [N] | sync wait lookup, saw \"%s%s%s\"", what,
 			    count ? " " : "", count ? count : "");
 	if (r->a->sync == NULL)
 		return fail(r, "expected the sync engine to run (start the kiosk with --central URL)");
@@ -720,7 +745,13 @@ static int cmd_sync(run *r, const char *what, const char *count)
 	for (;;) {
 		app_advance(r->a, 0);
 		const sync_status *st = &r->a->sync_st;
-		if (sent ? st->online && st->pending == 0
+		/* The published status lags a fresh entry until the engine's next
+		 * round: "sent" also asks the store itself. */
+		int64_t waiting = 0, flying = 0;
+		if (sent && (queue_outbox_count(r->a->q, "pending", &waiting) != QUEUE_OK ||
+			     queue_outbox_count(r->a->q, "in_flight", &flying) != QUEUE_OK))
+			waiting = 1;
+		if (sent ? st->online && st->pending == 0 && waiting + flying == 0
 			 : st->contacted && !st->online && (want < 0 || st->pending == want))
 			break;
 		if (xport_now_ms() >= until)

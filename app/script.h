@@ -10,6 +10,8 @@
  *   scroll "List" to "Label"  drag the list (down the page, then back up)
  *                          until the widget labelled Label shows whole
  *                          ("Label*": a label starting with it)
+ *   scroll to "Label"      the same through every list on the screen in
+ *                          turn (layouts whose lists differ by orientation)
  *   expect text "..."      some widget's label or value contains the text
  *   expect no text "..."   no widget shows the text
  *   expect screen NAME     the current screen (welcome, info, gallery)
@@ -50,6 +52,10 @@
  *                          its ticket is remembered ("$ticket")
  *   staff add CODE ROLE PIN    a staff account (officer, supervisor,
  *                          technician), as `kiosk --add-staff` makes it
+ *   sync wait sent         (with --central) in real time: connected, and
+ *                          nothing left in the store's outbox
+ *   sync wait offline [N]  the service was tried and not reached (N waiting)
+ *   sync wait lookup       the officer's certificate lookup ended
  *
  * Every command waits for the kiosk to settle. A failure prints
  * "SCRIPT:LINE: expected ..., saw ..." on stderr and stops the run.
