@@ -192,7 +192,13 @@ bool admin_chips(app *a, const char *id_key, const char *const *keys, int n, int
 bool admin_back(app *a, const char *key, ui_rect r, int *used_h)
 {
 	const theme *th = &a->th;
-	ui_rect b = {r.x, r.y, r.w < 520 ? r.w : 520, th->touch_min};
+	/* As wide as its words on one line (at least 520), never wider than R. */
+	int tw, tth, gw, gh;
+	ui_measure(a->ui, UI_FONT_BUTTON, ui_tr(a->ui, key), 0, &tw, &tth);
+	ui_measure(a->ui, UI_FONT_SYMBOL, "\xE2\x86\x90", 0, &gw, &gh);
+	int w = tw + gw + th->gap_small + 4 * th->gap;
+	w = w < 520 ? 520 : w;
+	ui_rect b = {r.x, r.y, r.w < w ? r.w : w, th->touch_min};
 	if (used_h)
 		*used_h = b.h;
 	return ui_button_ex(a->ui, key, ui_tr(a->ui, key), "\xE2\x86\x90", b, UI_BTN_SECONDARY, true);
@@ -224,4 +230,18 @@ void admin_housekeeping(app *a, uint64_t now_ms)
 	else if (n > 0)
 		log_info("staff", "%d complaint(s) escalated to the supervisor (no answer in %d working hours)", n,
 			 a->cfg->complaints.escalate_after_h);
+}
+
+ui_rect admin_split(app *a, ui_rect c, ui_rect *right)
+{
+	const theme *th = &a->th;
+	*right = (ui_rect){0, 0, 0, 0};
+	if (!th->landscape)
+		return c;
+	ui_rect left = c;
+	left.w = c.w * 3 / 5;
+	*right = (ui_rect){c.x + left.w + 3 * th->gap, c.y, c.w - left.w - 3 * th->gap, c.h};
+	/* A rule between the two: the right column is where the officer acts. */
+	ui_draw_rect(a->ui, (ui_rect){c.x + left.w + th->gap, c.y, 2, c.h}, th->color.border, 0);
+	return left;
 }

@@ -147,6 +147,10 @@ void admin_wipe(admin *m);
  * and return the content rectangle below them. TITLE_KEY is a catalog key.
  */
 ui_rect admin_chrome(struct app *a, const char *title_key);
+/* Landscape: split the content rectangle C into the record (returned, 3/5
+ * wide) and the officer's actions (*RIGHT), with a rule between them.
+ * Portrait: C itself, *RIGHT empty. */
+ui_rect admin_split(struct app *a, ui_rect c, ui_rect *right);
 
 /*
  * A row (or rows, PER_ROW chips each) of filter chips in R: the catalog

@@ -480,11 +480,7 @@ void scr_staff_case_draw(app *a, ui_rect full)
 	}
 	ui_rect c = admin_chrome(a, "staff.case_title");
 	step_frame sf = {.a = a};
-	ui_rect left = c, right = {0, 0, 0, 0};
-	if (th->landscape) {
-		left.w = c.w * 3 / 5;
-		right = (ui_rect){c.x + left.w + 2 * th->gap, c.y, c.w - left.w - 2 * th->gap, c.h};
-	}
+	ui_rect right, left = admin_split(a, c, &right);
 	ui_rect view = ui_scroll_begin(u, "staff.case", left);
 	ui_col col = ui_col_make((ui_rect){view.x, view.y, view.w - 24, view.h}, th->gap);
 	int h;
@@ -497,23 +493,22 @@ void scr_staff_case_draw(app *a, ui_rect full)
 	standing(a, &sf, &col);
 	details(a, &sf, &col);
 	if (!th->landscape && !next_step(a, &sf, &col)) {
-		ui_scroll_end(u, col.y - view.y);
+		ui_scroll_end(u, col.y - view.y + th->gap);
 		return;
 	}
 	col.y += th->gap;
 	col.y += step_history(&sf, ui_col_rest(&col), &d->cs->st);
-	ui_scroll_end(u, col.y - view.y);
+	ui_scroll_end(u, col.y - view.y + th->gap);
 
 	if (th->landscape) {
-		ui_draw_rect(u, (ui_rect){right.x - th->gap, right.y, 2, right.h}, th->color.border, 0);
 		ui_rect pv = ui_scroll_begin(u, "staff.case_actions", right);
-		ui_col pc = ui_col_make((ui_rect){pv.x + th->gap, pv.y, pv.w - 24 - th->gap, pv.h}, th->gap);
+		ui_col pc = ui_col_make((ui_rect){pv.x, pv.y, pv.w - 24, pv.h}, th->gap);
 		pc.y += ui_label(u, "staff.case_next", ui_col_rest(&pc), UI_FONT_SUBTITLE, th->color.text,
 				 UI_ALIGN_LEFT) + th->gap_small;
 		if (!d->cs->st.purged)
 			pc.y += warnings(a, &sf, ui_col_rest(&pc));
 		bool stay = next_step(a, &sf, &pc);
-		ui_scroll_end(u, pc.y - pv.y);
+		ui_scroll_end(u, pc.y - pv.y + th->gap);
 		if (!stay)
 			return;
 	}

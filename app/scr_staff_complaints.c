@@ -141,6 +141,71 @@ static void act(app *a, complaint_action what)
 		m->message = ADMIN_MSG_STORE;
 }
 
+/* The note field and the actions ROLE may take in this state. */
+static void complaint_actions(app *a, step_frame *sf, ui_col *col)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	admin_complaints *m = &a->adm.cmp;
+	const complaint_view *v = m->cv;
+	const char *msg = admin_msg_text(a, m->message);
+	if (msg)
+		col->y += step_note(sf, ui_col_rest(col), m->message == ADMIN_MSG_SAVED ? STEP_NOTE_OK : STEP_NOTE_WARN,
+				    msg, NULL) + th->gap;
+
+	rrole role = staff_rrole(a->adm.who.role);
+	static const complaint_action acts[3] = {COMPLAINT_RESPOND, COMPLAINT_ESCALATE, COMPLAINT_RESOLVE};
+	static const char *const act_keys[3] = {"staff.complaint_respond", "staff.complaint_escalate",
+						"staff.complaint_resolve"};
+	bool any = false;
+	for (int i = 0; i < 3; i++)
+		any |= complaint_check(v->row.state, acts[i], role, NULL) == QUEUE_OK;
+	if (any) {
+		col->y += ui_field(u, "staff.complaint_note", m->note, sizeof m->note, COMPLAINT_NOTE_MAX / 4,
+				   UI_KBD_TEXT, ui_col_rest(col), "staff.complaint_note_hint", NULL) + th->gap_small;
+		for (int i = 0; i < 3; i++) {
+			if (complaint_check(v->row.state, acts[i], role, NULL) != QUEUE_OK)
+				continue;
+			if (ui_button(u, act_keys[i], ui_col_take(col, th->button_h),
+				      i == 2 ? UI_BTN_PRIMARY : UI_BTN_SECONDARY)) {
+				act(a, acts[i]);
+				break;
+			}
+		}
+	} else if (v->row.state == COMPLAINT_ESCALATED) {
+		col->y += ui_label(u, "staff.complaint_for_supervisor", ui_col_rest(col), UI_FONT_BODY,
+				   th->color.warning, UI_ALIGN_LEFT) + th->gap;
+	}
+}
+
+/* What was done so far, oldest first. */
+static void complaint_notes(app *a, ui_col *col)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	const complaint_view *v = a->adm.cmp.cv;
+	col->y += ui_label(u, "staff.complaint_notes", ui_col_rest(col), UI_FONT_SUBTITLE, th->color.text,
+			   UI_ALIGN_LEFT) + th->gap_small;
+	for (int i = 0; i < v->n_notes; i++) {
+		const complaint_note *no = &v->notes[i];
+		ui_push_id(u, 0x6e6f74u + (uint32_t)i);
+		const char *args[3] = {shell_fmt_when(a, no->at, true), no->actor,
+				       ui_tr(u, no->kind == COMPLAINT_RESPOND	 ? "staff.note_response"
+						: no->kind == COMPLAINT_ESCALATE ? "staff.note_escalation"
+										 : "staff.note_resolution")};
+		col->y += ui_label_text(u, ui_trf(u, "staff.complaint_note_head", args, 3), ui_col_rest(col),
+					UI_FONT_SMALL, th->color.text_muted, UI_ALIGN_LEFT);
+		col->y += ui_label_text(u, no->text, ui_col_rest(col), UI_FONT_BODY, th->color.text, UI_ALIGN_LEFT) +
+			  th->gap_small;
+		ui_pop_id(u);
+	}
+	if (v->n_notes == 0)
+		col->y += ui_label(u, "staff.complaint_no_notes", ui_col_rest(col), UI_FONT_BODY, th->color.text_muted,
+				   UI_ALIGN_LEFT);
+}
+
+/* Portrait: one scrolling column. Landscape: the complaint and its notes
+ * on the left, the note field and actions on the right (as the case). */
 void scr_staff_complaint_draw(app *a, ui_rect full)
 {
 	(void)full;
@@ -153,8 +218,9 @@ void scr_staff_complaint_draw(app *a, ui_rect full)
 	}
 	const complaint_view *v = m->cv;
 	step_frame sf = {.a = a};
-	ui_rect c = admin_chrome(a, "staff.complaint_title");
-	ui_rect view = ui_scroll_begin(u, "staff.complaint", c);
+	ui_rect c = admin_chrome(a, "staff.complaint_title"), right;
+	ui_rect left = admin_split(a, c, &right);
+	ui_rect view = ui_scroll_begin(u, "staff.complaint", left);
 	ui_col col = ui_col_make((ui_rect){view.x, view.y, view.w - 24, view.h}, th->gap);
 	int h;
 	if (admin_back(a, "staff.back_complaints", ui_col_rest(&col), &h)) {
@@ -178,54 +244,19 @@ void scr_staff_complaint_draw(app *a, ui_rect full)
 			   v->contact[0] ? v->contact : ui_tr(u, "staff.complaint_no_contact")) + th->gap_small;
 	col.y += step_note(&sf, ui_col_rest(&col), STEP_NOTE_INFO, ui_tr(u, "staff.complaint_text"),
 			   v->purged ? ui_tr(u, "staff.purged") : v->text) + th->gap;
-
-	const char *msg = admin_msg_text(a, m->message);
-	if (msg)
-		col.y += step_note(&sf, ui_col_rest(&col), m->message == ADMIN_MSG_SAVED ? STEP_NOTE_OK : STEP_NOTE_WARN,
-				   msg, "") + th->gap;
-
-	rrole role = staff_rrole(a->adm.who.role);
-	static const complaint_action acts[3] = {COMPLAINT_RESPOND, COMPLAINT_ESCALATE, COMPLAINT_RESOLVE};
-	static const char *const act_keys[3] = {"staff.complaint_respond", "staff.complaint_escalate",
-						"staff.complaint_resolve"};
-	bool any = false;
-	for (int i = 0; i < 3; i++)
-		any |= complaint_check(v->row.state, acts[i], role, NULL) == QUEUE_OK;
-	if (any) {
-		col.y += ui_field(u, "staff.complaint_note", m->note, sizeof m->note, COMPLAINT_NOTE_MAX / 4,
-				  UI_KBD_TEXT, ui_col_rest(&col), "staff.complaint_note_hint", NULL) + th->gap_small;
-		for (int i = 0; i < 3; i++) {
-			if (complaint_check(v->row.state, acts[i], role, NULL) != QUEUE_OK)
-				continue;
-			if (ui_button(u, act_keys[i], ui_col_take(&col, th->button_h),
-				      i == 2 ? UI_BTN_PRIMARY : UI_BTN_SECONDARY)) {
-				act(a, acts[i]);
-				break;
-			}
-		}
-	} else if (v->row.state == COMPLAINT_ESCALATED) {
-		col.y += ui_label(u, "staff.complaint_for_supervisor", ui_col_rest(&col), UI_FONT_BODY,
-				  th->color.warning, UI_ALIGN_LEFT) + th->gap;
+	if (!th->landscape) {
+		complaint_actions(a, &sf, &col);
+		col.y += th->gap;
 	}
+	complaint_notes(a, &col);
+	ui_scroll_end(u, col.y - view.y + th->gap);
 
-	col.y += th->gap;
-	col.y += ui_label(u, "staff.complaint_notes", ui_col_rest(&col), UI_FONT_SUBTITLE, th->color.text,
-			  UI_ALIGN_LEFT) + th->gap_small;
-	for (int i = 0; i < v->n_notes; i++) {
-		const complaint_note *no = &v->notes[i];
-		ui_push_id(u, 0x6e6f74u + (uint32_t)i);
-		const char *args[3] = {shell_fmt_when(a, no->at, true), no->actor,
-				       ui_tr(u, no->kind == COMPLAINT_RESPOND	 ? "staff.note_response"
-						: no->kind == COMPLAINT_ESCALATE ? "staff.note_escalation"
-										 : "staff.note_resolution")};
-		col.y += ui_label_text(u, ui_trf(u, "staff.complaint_note_head", args, 3), ui_col_rest(&col),
-				       UI_FONT_SMALL, th->color.text_muted, UI_ALIGN_LEFT);
-		col.y += ui_label_text(u, no->text, ui_col_rest(&col), UI_FONT_BODY, th->color.text, UI_ALIGN_LEFT) +
-			 th->gap_small;
-		ui_pop_id(u);
+	if (th->landscape) {
+		ui_rect pv = ui_scroll_begin(u, "staff.case_actions", right);
+		ui_col pc = ui_col_make((ui_rect){pv.x, pv.y, pv.w - 24, pv.h}, th->gap);
+		pc.y += ui_label(u, "staff.case_next", ui_col_rest(&pc), UI_FONT_SUBTITLE, th->color.text,
+				 UI_ALIGN_LEFT) + th->gap_small;
+		complaint_actions(a, &sf, &pc);
+		ui_scroll_end(u, pc.y - pv.y + th->gap);
 	}
-	if (v->n_notes == 0)
-		col.y += ui_label(u, "staff.complaint_no_notes", ui_col_rest(&col), UI_FONT_BODY, th->color.text_muted,
-				  UI_ALIGN_LEFT);
-	ui_scroll_end(u, col.y - view.y);
 }

@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "script.h"
+#include "complaint.h"
 #include "staff.h"
 #include "ticket.h"
 
@@ -37,6 +38,7 @@ typedef struct run {
 	int line;
 	int steps;
 	char ticket[TICKET_TEXT_MAX]; /* "remember ticket": read off the screen */
+	char complaint[COMPLAINT_NUMBER_MAX]; /* "remember complaint": likewise */
 	queue *other;                 /* "store lock": another writer's connection */
 	rstate ticket_state;          /* where "advance" left that request */
 } run;
@@ -826,32 +828,56 @@ static int cmd_close(run *r)
 	return 0;
 }
 
-/* "remember ticket": the ticket number shown on screen (the receipt). */
-static int cmd_remember(run *r)
+/* "remember ticket": the ticket number shown on screen (the receipt);
+ * "remember complaint": the complaint number ("ADU-" and a ticket). */
+static int cmd_remember(run *r, bool complaint)
 {
 	ui *u = r->a->ui;
+	size_t skip = complaint ? strlen(COMPLAINT_PREFIX) : 0;
 	for (size_t i = 0; i < ui_widget_count(u); i++) {
 		const ui_widget *w = ui_widget_at(u, i);
+		const char *l = w->label;
 		char t[TICKET_TEXT_MAX];
-		if (strlen(w->label) == TICKET_LEN + 1 && w->label[4] == '-' &&
-		    ticket_parse(w->label, t) == TICKET_OK) {
-			memcpy(r->ticket, t, sizeof t);
-			r->ticket_state = RSTATE_QUEUED;
+		if (complaint && strncmp(l, COMPLAINT_PREFIX, skip) != 0)
+			continue;
+		if (strlen(l) == skip + TICKET_LEN + 1 && l[skip + 4] == '-' && ticket_parse(l + skip, t) == TICKET_OK) {
+			if (complaint) {
+				snprintf(r->complaint, sizeof r->complaint, "%s%s", COMPLAINT_PREFIX, t);
+			} else {
+				memcpy(r->ticket, t, sizeof t);
+				r->ticket_state = RSTATE_QUEUED;
+			}
 			return 0;
 		}
 	}
 	char seen[1024];
-	return fail(r, "expected a ticket number on screen, saw %s", seen_labels(r, false, seen, sizeof seen));
+	return fail(r, "expected a %s number on screen, saw %s", complaint ? "complaint" : "ticket",
+		    seen_labels(r, false, seen, sizeof seen));
 }
 
-/* ARG with "$ticket" replaced by the remembered ticket, into BUF. */
+/* ARG with "$ticket" and "$complaint" replaced by the remembered numbers,
+ * into BUF. */
 static void expand(run *r, const char *arg, char *buf, size_t len)
 {
-	const char *at = strstr(arg, "$ticket");
-	if (!at)
-		snprintf(buf, len, "%s", arg);
-	else
-		snprintf(buf, len, "%.*s%s%s", (int)(at - arg), arg, r->ticket, at + 7);
+	static const char *const names[2] = {"$ticket", "$complaint"};
+	const char *values[2] = {r->ticket, r->complaint};
+	size_t o = 0;
+	buf[0] = '\0';
+	while (*arg && o + 1 < len) {
+		int k = -1;
+		for (int i = 0; i < 2; i++)
+			if (strncmp(arg, names[i], strlen(names[i])) == 0)
+				k = i;
+		if (k >= 0) {
+			o += (size_t)snprintf(buf + o, len - o, "%s", values[k]);
+			arg += strlen(names[k]);
+		} else {
+			buf[o++] = *arg++;
+			buf[o] = '\0';
+		}
+		if (o >= len)
+			o = len - 1;
+	}
 }
 
 /*
@@ -957,8 +983,9 @@ static int step(run *r, int argc, char **argv)
 		argv[i] = xbuf[i];
 	}
 	const char *c = argv[0];
-	if (strcmp(c, "remember") == 0 && argc == 2 && strcmp(argv[1], "ticket") == 0)
-		return cmd_remember(r);
+	if (strcmp(c, "remember") == 0 && argc == 2 &&
+	    (strcmp(argv[1], "ticket") == 0 || strcmp(argv[1], "complaint") == 0))
+		return cmd_remember(r, strcmp(argv[1], "complaint") == 0);
 	if (strcmp(c, "advance") == 0 && (argc == 3 || argc == 4))
 		return cmd_advance(r, argc, argv);
 	if (strcmp(c, "notify") == 0 && argc == 4)

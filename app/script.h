@@ -39,6 +39,7 @@
  *   close                  the window manager's close button
  *   remember ticket        read the ticket number off the screen (receipt);
  *                          "$ticket" in later arguments stands for it
+ *   remember complaint     the same for a complaint number ("$complaint")
  *   advance $ticket STATE ["reason"]  move that request to STATE as the
  *                          central service and the officer would (each
  *                          allowed transition stored as an event)

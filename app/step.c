@@ -182,6 +182,10 @@ int step_note(step_frame *sf, ui_rect r, step_note_kind kind, const char *title,
 	int pad = th->gap;
 	ui_rect in = {r.x + pad + 12, 0, r.w - 2 * pad - 12, 0};
 	int tw, tth = 0, bw, bh = 0;
+	if (title && !title[0])
+		title = NULL; /* an empty part takes no room */
+	if (body && !body[0])
+		body = NULL;
 	if (title)
 		ui_measure(u, UI_FONT_STRONG, title, in.w, &tw, &tth);
 	if (body)

@@ -86,7 +86,8 @@ int step_changes(step_frame *sf, ui_rect r);
  * height used. The citizen's status screen and the officer's case show it. */
 int step_history(step_frame *sf, ui_rect r, const queue_status *st);
 
-/* A tinted notice box with a heading and body text; returns its height. */
+/* A tinted notice box with a heading and body text (either may be NULL or
+ * "" and then takes no room); returns its height. */
 typedef enum { STEP_NOTE_INFO, STEP_NOTE_WARN, STEP_NOTE_OK } step_note_kind;
 int step_note(step_frame *sf, ui_rect r, step_note_kind kind, const char *title,
 	      const char *body);

@@ -731,7 +731,8 @@ queue_err complaint_escalate_due(queue *q, const cal *c, int after_working_hours
 	err = read_waiting(q, &list, &count);
 	if (err)
 		return err;
-	snprintf(text, sizeof text, "escalated automatically after %d working hours", after_working_hours);
+	/* Read by officers and the central service: in Indonesian, as typed notes are. */
+	snprintf(text, sizeof text, "Dieskalasi otomatis: belum selesai setelah %d jam kerja", after_working_hours);
 	for (size_t i = 0; i < count; i++) {
 		if (cal_working_seconds(c, list[i].created_at, now, NULL) < (int64_t)after_working_hours * 3600)
 			continue;

@@ -699,7 +699,7 @@ static void test_escalate_due_counts_working_hours(void **state)
 	assert_int_equal(v->notes[0].kind, COMPLAINT_ESCALATE);
 	assert_int_equal(v->notes[0].role, RROLE_KIOSK);
 	assert_string_equal(v->notes[0].actor, KIOSK);
-	assert_string_equal(v->notes[0].text, "escalated automatically after 16 working hours");
+	assert_string_equal(v->notes[0].text, "Dieskalasi otomatis: belum selesai setelah 16 jam kerja");
 	assert_int_equal(v->row.escalated_at, wib(2026, 11, 24, 10, 0));
 	complaint_view_wipe(v);
 	free(v);
