@@ -67,6 +67,7 @@ typedef struct admin_desk {
 	bool rejecting;       /* the rejection dialog is open */
 	int message;          /* admin_msg shown above the case's buttons */
 	int64_t loaded_sent;  /* sync_status.sent when the case was last loaded */
+	int64_t loaded_pulls; /* and sync_status.pulls */
 } admin_desk;
 
 /* The complaint desk's state. */

@@ -474,9 +474,15 @@ void scr_staff_case_draw(app *a, ui_rect full)
 		app_goto(a, SCREEN_STAFF_QUEUE);
 		return;
 	}
-	if (a->sync_st.sent != d->loaded_sent) { /* the engine settled something: it may be ours */
+	/* The engine delivered something or read the central service's
+	 * changes: either may be about this case. */
+	if (a->sync_st.sent != d->loaded_sent || a->sync_st.pulls != d->loaded_pulls) {
 		d->loaded_sent = a->sync_st.sent;
+		d->loaded_pulls = a->sync_st.pulls;
 		reload(a);
+		/* "Saved, sent at the next sync" is stale once nothing waits. */
+		if (d->cs && d->cs->unsent == 0 && d->message == ADMIN_MSG_SAVED)
+			d->message = ADMIN_MSG_NONE;
 	}
 	ui_rect c = admin_chrome(a, "staff.case_title");
 	step_frame sf = {.a = a};

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "script.h"
 #include "complaint.h"
+#include "http.h"
 #include "staff.h"
 #include "ticket.h"
 
@@ -744,6 +745,11 @@ static int cmd_sync(run *r, const char *what, const char *count)
 	if (r->a->sync == NULL)
 		return fail(r, "expected the sync engine to run (start the kiosk with --central URL)");
 	int64_t until = xport_deadline_in(SYNC_WAIT_MS);
+	/* "sent" asks for a round now, and for the central service's changes
+	 * read after it: what the central desk decided meanwhile shows too. */
+	int64_t pulls0 = r->a->sync_st.pulls;
+	if (sent)
+		sync_kick(r->a->sync);
 	for (;;) {
 		app_advance(r->a, 0);
 		const sync_status *st = &r->a->sync_st;
@@ -753,7 +759,8 @@ static int cmd_sync(run *r, const char *what, const char *count)
 		if (sent && (queue_outbox_count(r->a->q, "pending", &waiting) != QUEUE_OK ||
 			     queue_outbox_count(r->a->q, "in_flight", &flying) != QUEUE_OK))
 			waiting = 1;
-		if (sent ? st->online && st->pending == 0 && waiting + flying == 0
+		if (sent ? st->online && st->pending == 0 && waiting + flying == 0 && !st->feed_behind &&
+				   st->pulls > pulls0
 			 : st->contacted && !st->online && (want < 0 || st->pending == want))
 			break;
 		if (xport_now_ms() >= until)
@@ -942,6 +949,64 @@ static int cmd_advance(run *r, int argc, char **argv)
 	return 0;
 }
 
+/* POST BODY to the local kiosk-central-sim's own endpoint PATH ("/_sim/...",
+ * beside /v1 at the root of --central URL); 0 when it answers WANT. */
+static int sim_post(run *r, const char *path, const char *body, int want)
+{
+	const char *url = r->a->opts.central_url;
+	if (!url)
+		return fail(r, "expected the kiosk started with --central URL (the local central service)");
+	char root[256];
+	snprintf(root, sizeof root, "%s", url);
+	size_t n = strlen(root);
+	if (n >= 3 && strcmp(root + n - 3, "/v1") == 0)
+		root[n - 3] = '\0';
+	http_client *c = http_new(&(http_opts){.base_url = root, .connect_timeout_ms = 2000,
+						 .total_timeout_ms = 5000});
+	answer_raw raw = {0};
+	int rc = c ? http_call(c, "POST", path, body, strlen(body), NULL, 0, &raw) : -1;
+	int status = raw.status;
+	http_free(&c);
+	if (rc != 0 || status != want)
+		return fail(r, "expected the central service's %s to answer %d, saw %d", path, want, status);
+	return 0;
+}
+
+/*
+ * "central move $ticket STATE [reason]": an officer at the central service
+ * moves the request (the sim's /_sim/events), as when the central desk
+ * rejects a request the kiosk's officer is still working on offline.
+ * "central down" | "central up": every exchange with the central service
+ * dropped from now on, or none (the sim's drop_rate fault).
+ */
+static int cmd_central(run *r, int argc, char **argv)
+{
+	int rc;
+	if (argc == 2) {
+		bool down = strcmp(argv[1], "down") == 0;
+		if (!down && strcmp(argv[1], "up") != 0)
+			return fail(r, "expected central down | central up | central move $ticket STATE, saw \"%s\"",
+				    argv[1]);
+		rc = sim_post(r, "/_sim/faults", down ? "{\"drop_rate\":1}" : "{\"drop_rate\":0}", 200);
+	} else {
+		rstate to;
+		if (!r->ticket[0] || strcmp(argv[2], r->ticket) != 0)
+			return fail(r, "expected \"central move $ticket STATE\" after the ticket is known, saw \"%s\"",
+				    argv[2]);
+		if (rstate_parse(argv[3], &to) != 0)
+			return fail(r, "expected a state name (rstate.h), saw \"%s\"", argv[3]);
+		if (argc == 5 && strpbrk(argv[4], "\"\\"))
+			return fail(r, "expected a reason without quotes or backslashes");
+		char body[512];
+		snprintf(body, sizeof body, "{\"ticket\":\"%s\",\"to\":\"%s\",\"role\":\"officer\",\"reason\":\"%s\"}",
+			 r->ticket, rstate_name(to), argc == 5 ? argv[4] : "");
+		rc = sim_post(r, "/_sim/events", body, 201);
+	}
+	if (rc == 0)
+		app_advance(r->a, TAP_MS);
+	return rc;
+}
+
 /* "notify $ticket CHANNEL "text"": a notification the central service sent. */
 static int cmd_notify(run *r, char **argv)
 {
@@ -998,6 +1063,9 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "request") == 0 && argc == 3 &&
 	    (strcmp(argv[2], "typed") == 0 || strcmp(argv[2], "card") == 0))
 		return cmd_request(r, argv);
+	if (strcmp(c, "central") == 0 &&
+	    (argc == 2 || ((argc == 4 || argc == 5) && strcmp(argv[1], "move") == 0)))
+		return cmd_central(r, argc, argv);
 	if (strcmp(c, "hold") == 0 && argc == 4)
 		return cmd_hold(r, argv);
 	if (strcmp(c, "staff") == 0 && argc == 5 && strcmp(argv[1], "add") == 0)
@@ -1038,7 +1106,7 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "close") == 0 && argc == 1)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
-		       "card, reader, sync, goto, key, close, remember, advance, notify, scroll, store, hold, staff, request) with its arguments, saw \"%s\" with %d argument%s",
+		       "card, reader, sync, goto, key, close, remember, advance, notify, central, scroll, store, hold, staff, request) with its arguments, saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 

@@ -44,6 +44,10 @@
  *                          central service and the officer would (each
  *                          allowed transition stored as an event)
  *   notify $ticket CHANNEL "text"     a notification the central service sent
+ *   central move $ticket STATE ["reason"]  the central service's own desk
+ *                          moves the request (with --central on the local
+ *                          kiosk-central-sim: its /_sim/events)
+ *   central down | central up   every exchange with that sim dropped, or none
  *   store lock | store unlock         another connection holds the store's
  *                          write lock (a busy database) or lets it go
  *   hold X Y DURATION      a finger kept still at design pixel X,Y (a long
@@ -53,8 +57,9 @@
  *                          its ticket is remembered ("$ticket")
  *   staff add CODE ROLE PIN    a staff account (officer, supervisor,
  *                          technician), as `kiosk --add-staff` makes it
- *   sync wait sent         (with --central) in real time: connected, and
- *                          nothing left in the store's outbox
+ *   sync wait sent         (with --central) in real time: connected, nothing
+ *                          left in the store's outbox, and the central
+ *                          service's changes read after the last delivery
  *   sync wait offline [N]  the service was tried and not reached (N waiting)
  *   sync wait lookup       the officer's certificate lookup ended
  *

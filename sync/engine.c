@@ -57,6 +57,8 @@ struct sync_engine {
 	queue_change *changes;
 	int64_t next_pull_ms, next_purge_ms;
 	bool success_unsaved; /* st.last_success moved since QUEUE_MARK_LAST_SUCCESS was written */
+	bool feed_behind;     /* entries were delivered since the last full pull of changes */
+	int64_t pulls;        /* full pulls of changes (the thread's; published in st) */
 };
 
 /* ---- small helpers ---------------------------------------------------------- */
@@ -175,6 +177,8 @@ static void publish(sync_engine *e, const answer *a, int64_t sent_now)
 		e->reached_once = true;
 	was_refused = e->st.auth_refused;
 	now = e->st;
+	now.feed_behind = e->feed_behind; /* the thread's own: only it publishes */
+	now.pulls = e->pulls;
 	if (counted) {
 		now.pending = pending + in_flight;
 		now.dead = dead;
@@ -236,6 +240,17 @@ static answer_verdict send_entry(sync_engine *e, const queue_entry *x, queue_res
 		r->received_at = a->received_at;
 		break;
 	case ANSWER_DEAD:
+		if (x->kind == QUEUE_KIND_EVENT && strcmp(a->code, "state_conflict") == 0) {
+			/* The central desk moved the request elsewhere first: its
+			 * decision wins and reaches this kiosk through the change
+			 * feed (a repeat, or an override the officer is shown).
+			 * Sending again could only be refused: settled, not dead. */
+			r->outcome = QUEUE_OUT_DONE;
+			snprintf(r->reason, sizeof r->reason, "superseded by central decision (central state %s)",
+				 a->state[0] ? a->state : "unknown");
+			say(e, SYNC_LOG_INFO, "outbox %" PRId64 " (event %s): %s", x->seq, x->ticket, r->reason);
+			break;
+		}
 		r->outcome = QUEUE_OUT_DEAD;
 		say(e, SYNC_LOG_WARN, "outbox %" PRId64 " (%s %s) refused for good: %s", x->seq,
 		    queue_kind_name(x->kind), x->ticket[0] ? x->ticket : "-", a->reason);
@@ -323,8 +338,12 @@ static int drain_batch(sync_engine *e, int64_t *wait_ms)
 		    n, queue_err_name(qe));
 		return -1;
 	}
-	if (done > 0)
+	if (done > 0) {
 		e->success_unsaved = true; /* written when idle: no extra fsync per batch */
+		/* The central service may have decided otherwise meanwhile (a
+		 * superseded event): fetch its changes as soon as the outbox is idle. */
+		e->feed_behind = true;
+	}
 	publish(e, have_answer ? &last : NULL, done);
 	return n;
 }
@@ -459,6 +478,10 @@ static void pull_changes(sync_engine *e)
 			    " %d conflicting, %d for unknown tickets, %d of unknown types; cursor %" PRId64,
 			    stats.applied, stats.repeats, stats.overridden, stats.conflicts, stats.unknown,
 			    skipped, next);
+		if (!more) {
+			e->feed_behind = false;
+			e->pulls++;
+		}
 		publish(e, &a, 0);
 		if (!more)
 			return;
@@ -530,7 +553,7 @@ static void *engine_main(void *arg)
 		}
 		queue_checkpoint(e->q); /* BUSY when the UI writes: it is only postponed */
 		now = wall_ms();
-		if (now >= e->next_pull_ms) {
+		if (now >= e->next_pull_ms || e->feed_behind) {
 			pull_changes(e);
 			e->next_pull_ms = now + e->o.poll_ms;
 		}

@@ -69,6 +69,8 @@ typedef struct sync_status {
 	int64_t dead;         /* dead letters */
 	int64_t sent;         /* entries settled done since start */
 	int64_t last_success; /* epoch s of the last settled exchange, 0 = never */
+	int64_t pulls;        /* full reads of the change feed since start */
+	bool feed_behind;     /* entries delivered since the last full read of the feed */
 	char last_error[160]; /* the latest failure's reason, "" after a success */
 } sync_status;
 

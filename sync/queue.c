@@ -371,7 +371,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  " AND state = 'pending' AND seq <= ?1",
 	/* Each settle touches only an in_flight entry and says what it was
 	 * (no row: the seq was not in flight). */
-	[ST_SETTLE_DONE] = "UPDATE outbox SET state = 'done', payload = '', last_error = NULL,"
+	[ST_SETTLE_DONE] = "UPDATE outbox SET state = 'done', payload = '', last_error = NULLIF(?4, ''),"
 			   " http_status = ?2, updated_at = ?3 WHERE seq = ?1 AND state = 'in_flight'"
 			   " RETURNING kind, ticket",
 	[ST_SETTLE_RETRY] = "UPDATE outbox SET state = 'pending', attempts = attempts + 1,"
@@ -1590,7 +1590,7 @@ static queue_err settle_one(queue *q, const queue_result *r, int64_t now_ms)
 	switch (r->outcome) {
 	case QUEUE_OUT_DONE:
 		st = q->st[ST_SETTLE_DONE];
-		rc = bind(st, "iii", r->seq, (int64_t)r->http_status, now_ms);
+		rc = bind(st, "iiit", r->seq, (int64_t)r->http_status, now_ms, r->reason);
 		break;
 	case QUEUE_OUT_RETRY:
 		st = q->st[ST_SETTLE_RETRY];

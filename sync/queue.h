@@ -325,7 +325,9 @@ queue_err queue_outbox_claim(queue *q, int64_t now_ms, int max, queue_entry *out
 			     int64_t *wait_ms);
 
 typedef enum queue_outcome {
-	QUEUE_OUT_DONE,   /* the central service has it: state done, payload emptied */
+	QUEUE_OUT_DONE,   /* the central service has it: state done, payload emptied;
+			     last_error = reason when one is given (an event the
+			     central service's own decision superseded) */
 	QUEUE_OUT_RETRY,  /* send again at retry_at_ms: pending, attempts + 1, last_error */
 	QUEUE_OUT_DEAD,   /* refused for good: dead, attempts + 1, last_error = reason */
 	QUEUE_OUT_UNSENT, /* claimed but never sent: pending, as before the claim */
