@@ -155,10 +155,12 @@ ui_rect admin_chrome(app *a, const char *title_key)
 		char s[12];
 		snprintf(s, sizeof s, "%d", m->idle_left_s);
 		const char *w[1] = {s};
-		ui_rect warn = ui_col_take(&col, 64);
+		const char *say = ui_trf(u, "staff.idle_warning", w, 1);
+		int tw, tth;
+		ui_measure(u, UI_FONT_STRONG, say, col.area.w - 2 * th->gap, &tw, &tth);
+		ui_rect warn = ui_col_take(&col, tth + 24);
 		ui_draw_rect(u, warn, th->color.staff_stripe, th->radius);
-		ui_label_text(u, ui_trf(u, "staff.idle_warning", w, 1),
-			      (ui_rect){warn.x + th->gap, warn.y + 12, warn.w - 2 * th->gap, 40},
+		ui_label_text(u, say, (ui_rect){warn.x + th->gap, warn.y + 12, warn.w - 2 * th->gap, tth},
 			      UI_FONT_STRONG, th->color.text, UI_ALIGN_LEFT);
 	}
 	col.y += ui_label(u, title_key, ui_col_rest(&col), UI_FONT_TITLE, th->color.text, UI_ALIGN_LEFT);

@@ -106,13 +106,16 @@ static int values(app *a, ui_rect r)
 	return y - r.y;
 }
 
-/* Warnings an officer must look at; returns the height used. */
+/* Warnings an officer must look at while verifying (once the request is
+ * accepted or rejected they are behind); returns the height used. */
 static int warnings(app *a, step_frame *sf, ui_rect r)
 {
 	ui *u = a->ui;
 	const theme *th = &a->th;
 	const req *q = &a->adm.desk.cs->st.r;
 	int y = r.y;
+	if (q->state != RSTATE_QUEUED && q->state != RSTATE_RECEIVED && q->state != RSTATE_IN_VERIFICATION)
+		return 0;
 	if (q->id_source == REQ_ID_TYPED)
 		y += step_note(sf, (ui_rect){r.x, y, r.w, 0}, STEP_NOTE_WARN, ui_tr(u, "staff.warn_typed_title"),
 			       ui_tr(u, "staff.warn_typed")) + th->gap;
@@ -121,6 +124,8 @@ static int warnings(app *a, step_frame *sf, ui_rect r)
 	int n = req_validate(&copy, issues, JOURNEY_ISSUES_MAX);
 	req_wipe(&copy);
 	for (int i = 0; i < n; i++) {
+		if (issues[i].code == VAL_W_TYPED_NIK)
+			continue; /* said above in the officer's words */
 		ui_push_id(u, 0x7761726eu + (uint32_t)i);
 		const char *title = ui_tr(u, req_field_key(issues[i].field));
 		y += step_note(sf, (ui_rect){r.x, y, r.w, 0},
@@ -381,6 +386,10 @@ static void actions(app *a, ui_col *col)
 		break;
 	case RSTATE_REJECTED:
 		col->y += ui_label(u, "staff.rejected_hint", ui_col_rest(col), UI_FONT_BODY, th->color.text_muted,
+				   UI_ALIGN_LEFT) + th->gap;
+		break;
+	case RSTATE_CLOSED:
+		col->y += ui_label(u, "staff.closed_hint", ui_col_rest(col), UI_FONT_BODY, th->color.text_muted,
 				   UI_ALIGN_LEFT) + th->gap;
 		break;
 	default:

@@ -175,6 +175,9 @@ static void complaint_actions(app *a, step_frame *sf, ui_col *col)
 	} else if (v->row.state == COMPLAINT_ESCALATED) {
 		col->y += ui_label(u, "staff.complaint_for_supervisor", ui_col_rest(col), UI_FONT_BODY,
 				   th->color.warning, UI_ALIGN_LEFT) + th->gap;
+	} else if (v->row.state == COMPLAINT_RESOLVED) {
+		col->y += ui_label(u, "staff.complaint_resolved_hint", ui_col_rest(col), UI_FONT_BODY,
+				   th->color.text_muted, UI_ALIGN_LEFT) + th->gap;
 	}
 }
 
