@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "complaint.h"
-#include "csim_store_int.h"
 #include "reqjson.h"
 
 #define WHY_MAX 128
@@ -237,69 +236,23 @@ out:
 }
 
 /*
- * Complaint notes: what staff at the kiosk did about a complaint. The sim
- * keeps them in complaint_notes (created on first use, inside the call's
- * transaction); a complaint's central state is the state after its newest
- * note, "open" before the first. The move is checked with the kiosk's own
- * rule (complaint_check()), so a refused move here means the two disagree.
+ * Complaint notes: what staff at the kiosk did about a complaint. A
+ * complaint's central state is the state after its newest note, "open"
+ * before the first (csim_store_complaint_get()). The move is checked with
+ * the kiosk's own rule (complaint_check()), so a refused move here means
+ * the two disagree. Only the kiosk that filed a complaint may add notes to
+ * it; any other learns nothing of it (404, as for an unknown number).
  */
-static const char notes_table_sql[] =
-	"CREATE TABLE IF NOT EXISTS complaint_notes(id INTEGER PRIMARY KEY, number TEXT NOT NULL,"
-	" kind TEXT NOT NULL, role TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER NOT NULL,"
-	" text TEXT NOT NULL, state TEXT NOT NULL, kiosk_id TEXT NOT NULL, idem_key TEXT NOT NULL,"
-	" payload BLOB NOT NULL, received_at INTEGER NOT NULL)";
-static const char notes_index_sql[] =
-	"CREATE INDEX IF NOT EXISTS complaint_notes_number ON complaint_notes(number, id)";
-static const char complaint_kiosk_sql[] = "SELECT kiosk_id FROM complaints WHERE number = ?1";
-static const char complaint_state_sql[] =
-	"SELECT state FROM complaint_notes WHERE number = ?1 ORDER BY id DESC LIMIT 1";
-static const char note_add_sql[] =
-	"INSERT INTO complaint_notes(number, kind, role, actor, at, text, state, kiosk_id, idem_key,"
-	" payload, received_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-
-/* The central state of complaint NUMBER filed by KIOSK into STATE (CAP
- * bytes): 1, 0 when this kiosk filed no such complaint, -1. */
-static int complaint_state_of(csim_store *s, const char *number, const char *kiosk, char *state, size_t cap)
-{
-	char owner[CSIM_KIOSK_ID_MAX];
-	sqlite3_stmt *st = csim_store_stmt(s, complaint_kiosk_sql);
-	int rc;
-
-	if (st == NULL)
-		return -1;
-	csim_bind_text(st, 1, number);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		csim_col_text(st, 0, owner, sizeof owner);
-	csim_stmt_done(st, 0);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? 0 : -1;
-	if (strcmp(owner, kiosk) != 0)
-		return 0;
-	if ((st = csim_store_stmt(s, notes_table_sql)) == NULL || csim_stmt_exec(st) != 0 ||
-	    (st = csim_store_stmt(s, notes_index_sql)) == NULL || csim_stmt_exec(st) != 0 ||
-	    (st = csim_store_stmt(s, complaint_state_sql)) == NULL)
-		return -1;
-	csim_bind_text(st, 1, number);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		csim_col_text(st, 0, state, cap);
-	else
-		snprintf(state, cap, "%s", complaint_state_name(COMPLAINT_OPEN));
-	return csim_stmt_done(st, rc == SQLITE_ROW || rc == SQLITE_DONE ? 1 : -1);
-}
-
 void csim_api_complaint_notes(csim_app *app, const csim_call *c, csim_answer *a)
 {
 	static const char *const keys[] = {"v", "number", "kind", "role", "actor", "at", "text", NULL};
-	char why[WHY_MAX], state[32];
+	char why[WHY_MAX], owner[CSIM_KIOSK_ID_MAX];
 	const char *number, *kind, *role, *actor, *text;
 	int64_t v, at;
 	complaint_action act;
 	complaint_state from, to;
 	rrole r;
 	queue_err rule;
-	sqlite3_stmt *st;
 	int rc;
 	json_t *body = csim_json_object(c->body, c->len, keys, NULL, why, sizeof why);
 
@@ -321,16 +274,12 @@ void csim_api_complaint_notes(csim_app *app, const csim_call *c, csim_answer *a)
 								     : "role: not a role");
 		goto out;
 	}
-	rc = complaint_state_of(app->store, number, c->kiosk_id, state, sizeof state);
-	if (rc <= 0) {
+	rc = csim_store_complaint_get(app->store, number, owner, &from);
+	if (rc <= 0 || strcmp(owner, c->kiosk_id) != 0) {
 		if (rc < 0)
 			csim_answer_internal(a);
 		else
 			csim_answer_error(a, 404, "unknown_complaint", "no complaint with this number from this kiosk");
-		goto out;
-	}
-	if (complaint_state_parse(state, &from) != 0) {
-		csim_answer_internal(a);
 		goto out;
 	}
 	rule = complaint_check(from, act, r, &to);
@@ -339,26 +288,22 @@ void csim_api_complaint_notes(csim_app *app, const csim_call *c, csim_answer *a)
 		goto out;
 	}
 	if (rule != QUEUE_OK) {
-		csim_answer_conflict(a, state);
+		csim_answer_conflict(a, complaint_state_name(from));
 		goto out;
 	}
-	st = csim_store_stmt(app->store, note_add_sql);
-	if (st == NULL) {
-		csim_answer_internal(a);
-		goto out;
-	}
-	csim_bind_text(st, 1, number);
-	csim_bind_text(st, 2, kind);
-	csim_bind_text(st, 3, role);
-	csim_bind_text(st, 4, actor);
-	csim_bind_int(st, 5, at);
-	csim_bind_text(st, 6, text);
-	csim_bind_text(st, 7, complaint_state_name(to));
-	csim_bind_text(st, 8, c->kiosk_id);
-	csim_bind_text(st, 9, c->idem_key);
-	csim_bind_blob(st, 10, c->body, c->len);
-	csim_bind_int(st, 11, c->now);
-	if (csim_stmt_exec(st) != 0)
+	csim_complaint_note_row row = {.number = number,
+				       .kind = kind,
+				       .role = role,
+				       .actor = actor,
+				       .text = text,
+				       .state = to,
+				       .kiosk_id = c->kiosk_id,
+				       .idem_key = c->idem_key,
+				       .at = at,
+				       .received_at = c->now,
+				       .payload = c->body,
+				       .payload_len = c->len};
+	if (csim_store_complaint_note_add(app->store, &row) != 0)
 		csim_answer_internal(a);
 	else
 		csim_answer_json(a, 201,

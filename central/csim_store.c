@@ -2,7 +2,7 @@
  * csim_store: opening the database, its schema, transactions, the statement
  * cache, and the tables of the protocol's machinery: kiosks, nonces,
  * idempotency keys, counts (see csim_store.h). The service's own records
- * are in csim_store_req.c and csim_store_cert.c.
+ * are in csim_store_req.c, csim_store_cert.c and csim_store_complaint.c.
  */
 #include "csim_store_int.h"
 
@@ -53,6 +53,12 @@ static const char schema[] =
 	" kiosk_id TEXT NOT NULL, category TEXT NOT NULL, text TEXT NOT NULL, ticket TEXT NOT NULL,"
 	" contact TEXT NOT NULL, at INTEGER NOT NULL, received_at INTEGER NOT NULL, idem_key TEXT NOT NULL,"
 	" payload BLOB NOT NULL);"
+	/* A complaint's central state is the state column of its newest note. */
+	"CREATE TABLE IF NOT EXISTS complaint_notes(id INTEGER PRIMARY KEY, number TEXT NOT NULL,"
+	" kind TEXT NOT NULL, role TEXT NOT NULL, actor TEXT NOT NULL, at INTEGER NOT NULL,"
+	" text TEXT NOT NULL, state TEXT NOT NULL, kiosk_id TEXT NOT NULL, idem_key TEXT NOT NULL,"
+	" payload BLOB NOT NULL, received_at INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS complaint_notes_number ON complaint_notes(number, id);"
 	"CREATE TABLE IF NOT EXISTS surveys(id INTEGER PRIMARY KEY, kiosk_id TEXT NOT NULL,"
 	" ticket TEXT NOT NULL, at INTEGER NOT NULL, scores TEXT NOT NULL, comment TEXT NOT NULL,"
 	" received_at INTEGER NOT NULL, idem_key TEXT NOT NULL, payload BLOB NOT NULL);"

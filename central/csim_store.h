@@ -1,8 +1,8 @@
 /*
  * csim_store: the sim's SQLite database (central/README.md, "Database").
  *
- * It holds what kiosks sent (requests byte for byte, events, complaints,
- * surveys, revocations), the idempotency keys with their stored answers,
+ * It holds what kiosks sent (requests byte for byte, events, complaints and
+ * their notes, surveys, revocations), the idempotency keys with their stored answers,
  * the nonces of the last 600 s, the registered kiosks, the central state of
  * each ticket, the change feed per kiosk, the certificate holders (made-up
  * people seeded at first start, csim_seed.c), the holidays, and the
@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "complaint.h"
 #include "csim_auth.h"
 #include "rstate.h"
 #include "sign.h"
@@ -192,6 +193,32 @@ typedef struct csim_complaint_row {
 /* Store a complaint: 0, or 1 when its number is already stored (nothing
  * written), or -1. */
 int csim_store_complaint_add(csim_store *s, const csim_complaint_row *c);
+
+/* The complaint NUMBER: 1 with the kiosk that filed it in OWNER and its
+ * central state in *STATE (the state after its newest note, COMPLAINT_OPEN
+ * before the first), 0 when no complaint has this number (OWNER and *STATE
+ * untouched), -1 (also when a stored state is not a complaint state). */
+int csim_store_complaint_get(csim_store *s, const char *number, char owner[CSIM_KIOSK_ID_MAX],
+			     complaint_state *state);
+
+typedef struct csim_complaint_note_row {
+	const char *number;         /* a stored complaint's */
+	const char *kind, *role;    /* wire names: "response", "officer" */
+	const char *actor, *text;
+	complaint_state state;      /* the complaint's state after the note */
+	const char *kiosk_id, *idem_key;
+	int64_t at, received_at;
+	const char *payload; /* the body as sent, PAYLOAD_LEN bytes */
+	size_t payload_len;
+} csim_complaint_note_row;
+
+/* Append note N; with it the complaint moves to N->state, since a
+ * complaint's state is that of its newest note: one row, so the note and the
+ * move are stored together or not at all. The caller has checked the move
+ * against the state read by csim_store_complaint_get() in the same
+ * transaction (nothing else writes in between). Returns 0, or -1 (also
+ * when N->state is not a complaint state; nothing written). */
+int csim_store_complaint_note_add(csim_store *s, const csim_complaint_note_row *n);
 
 typedef struct csim_survey_row {
 	const char *kiosk_id, *ticket, *scores, *comment, *idem_key; /* scores: compact JSON */
