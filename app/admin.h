@@ -101,6 +101,8 @@ typedef struct admin {
 	admin_pad pad;
 	admin_desk desk;
 	admin_complaints cmp;
+	int fig_year;         /* the quarter the figures screen shows; 0: the current one */
+	int fig_quarter;
 	int logout_pending;   /* asked for during a frame: 1 by hand, 2 idle */
 } admin;
 

@@ -1,7 +1,8 @@
 /*
  * scr_staff_home: where staff mode starts. Officers and supervisors see
  * their two desks as cards with what waits on each (requests to verify,
- * overdue, central conflicts; complaints open and escalated). Technicians
+ * overdue, central conflicts; complaints open and escalated), and the
+ * quarterly performance figures. Technicians
  * see the sync status and can send the dead letters again; their
  * diagnostics pages are a screen of their own.
  */
@@ -61,6 +62,11 @@ static void officer_cards(app *a, ui_col *col, int h)
 		a->adm.cmp.filter = a->adm.who.role == STAFF_SUPERVISOR ? COMPLAINT_LIST_ESCALATED : COMPLAINT_LIST_OPEN;
 		a->adm.cmp.offset = 0;
 		app_goto(a, SCREEN_STAFF_COMPLAINTS);
+	}
+	if (shell_card(a, "staff.home_figures", ui_tr(u, "staff.home_figures_body"), "\xE2\x96\xA4",
+		       ui_col_take(col, h), false)) {
+		a->adm.fig_year = 0; /* the current quarter first */
+		app_goto(a, SCREEN_STAFF_FIGURES);
 	}
 }
 
