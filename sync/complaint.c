@@ -365,46 +365,16 @@ static int run_final(sqlite3_stmt *st)
  * NULL reads as "". False when it is not text, holds a NUL or does not fit. */
 static bool col_copy(sqlite3_stmt *st, int col, char *buf, size_t cap)
 {
-	int type = sqlite3_column_type(st, col);
-	if (type == SQLITE_NULL) {
+	if (sqlite3_column_type(st, col) == SQLITE_NULL) {
 		memset(buf, 0, cap);
 		return true;
 	}
-	if (type != SQLITE_TEXT)
-		return false;
-	const char *s = (const char *)sqlite3_column_text(st, col);
-	int n = sqlite3_column_bytes(st, col);
-	if (s == NULL || n < 0 || (size_t)n >= cap || memchr(s, '\0', (size_t)n) != NULL)
-		return false;
-	memcpy(buf, s, (size_t)n);
-	memset(buf + n, 0, cap - (size_t)n);
-	return true;
+	return store_col_text(st, col, buf, cap);
 }
 
 static int64_t col_time(sqlite3_stmt *st, int col)
 {
 	return sqlite3_column_type(st, col) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, col);
-}
-
-/* An error from a read: SQLITE_OK/DONE/ROW here means the row was wrong. */
-static queue_err read_err(int rc)
-{
-	queue_err e = store_map(rc);
-	return e == QUEUE_OK || e == QUEUE_ERR_INVALID ? QUEUE_ERR_IO : e;
-}
-
-/* A plain read transaction, for a consistent snapshot over several
- * statements. */
-static queue_err read_begin(queue *q)
-{
-	int rc = sqlite3_exec(store_db(q), "BEGIN", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? QUEUE_OK : read_err(rc);
-}
-
-static void read_end(queue *q)
-{
-	if (!sqlite3_get_autocommit(store_db(q)))
-		sqlite3_exec(store_db(q), "COMMIT", NULL, NULL, NULL);
 }
 
 /* ---- filing ----------------------------------------------------------------------------- */
@@ -545,7 +515,7 @@ static queue_err find_complaint(queue *q, const char *number, int64_t *id, compl
 	} else if (rc == SQLITE_DONE) {
 		err = QUEUE_ERR_NOT_FOUND;
 	} else {
-		err = read_err(rc);
+		err = store_read_err(rc);
 	}
 	sqlite3_finalize(st);
 	return err;
@@ -560,8 +530,8 @@ static queue_err act_locked(queue *q, const char *number, complaint_action act, 
 			    const char *text, int64_t now)
 {
 	sqlite3_stmt *st;
-	int64_t id;
-	complaint_state from, to;
+	int64_t id = 0;
+	complaint_state from = COMPLAINT_OPEN, to;
 	char detail[40];
 	jw w = {0};
 	queue_err err = find_complaint(q, number, &id, &from);
@@ -703,7 +673,7 @@ static queue_err read_waiting(queue *q, waiting **out, size_t *count)
 		n++;
 	}
 	if (err == QUEUE_OK && rc != SQLITE_DONE)
-		err = read_err(rc);
+		err = store_read_err(rc);
 	sqlite3_finalize(st);
 	if (err) {
 		free(list);
@@ -815,7 +785,7 @@ queue_err complaint_list(queue *q, complaint_filter f, int offset, complaint_row
 	if ((unsigned)f >= COMPLAINT_LIST_COUNT || offset < 0 || max < 0 || max > 1000 ||
 	    (max > 0 && out == NULL))
 		return QUEUE_ERR_INVALID;
-	err = read_begin(q);
+	err = store_read_begin(q);
 	if (err)
 		return err;
 	if (total) {
@@ -823,7 +793,7 @@ queue_err complaint_list(queue *q, complaint_filter f, int offset, complaint_row
 		if (rc == SQLITE_OK)
 			rc = sqlite3_step(st);
 		if (rc != SQLITE_ROW) {
-			err = read_err(rc);
+			err = store_read_err(rc);
 			goto out;
 		}
 		*total = sqlite3_column_int(st, 0);
@@ -833,7 +803,7 @@ queue_err complaint_list(queue *q, complaint_filter f, int offset, complaint_row
 	snprintf(sql, sizeof sql, "SELECT " ROW_COLUMNS " FROM complaints%s LIMIT ?1 OFFSET ?2", list_sql[f]);
 	rc = prep(q, sql, &st);
 	if (rc != SQLITE_OK) {
-		err = read_err(rc);
+		err = store_read_err(rc);
 		goto out;
 	}
 	sqlite3_bind_int(st, 1, max);
@@ -846,10 +816,10 @@ queue_err complaint_list(queue *q, complaint_filter f, int offset, complaint_row
 		got++;
 	}
 	if (rc != SQLITE_DONE)
-		err = read_err(rc);
+		err = store_read_err(rc);
 out:
 	sqlite3_finalize(st);
-	read_end(q);
+	err = store_read_end(q, err);
 	if (err) {
 		if (total)
 			*total = 0;
@@ -878,7 +848,7 @@ static queue_err load_notes(queue *q, int64_t id, complaint_view *v)
 	}
 	if (rc != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return read_err(rc);
+		return store_read_err(rc);
 	}
 	v->notes_total = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
@@ -906,7 +876,7 @@ static queue_err load_notes(queue *q, int64_t id, complaint_view *v)
 		rc = SQLITE_OK;
 	}
 	if (err == QUEUE_OK && rc != SQLITE_DONE)
-		err = read_err(rc);
+		err = store_read_err(rc);
 	sqlite3_finalize(st);
 	return err;
 }
@@ -921,7 +891,7 @@ queue_err complaint_load(queue *q, const char *number, complaint_view *out)
 	complaint_view_wipe(out);
 	if (!number_ok(number))
 		return QUEUE_ERR_NOT_FOUND;
-	err = read_begin(q);
+	err = store_read_begin(q);
 	if (err)
 		return err;
 	rc = prep(q,
@@ -935,7 +905,7 @@ queue_err complaint_load(queue *q, const char *number, complaint_view *out)
 	if (rc == SQLITE_DONE) {
 		err = QUEUE_ERR_NOT_FOUND;
 	} else if (rc != SQLITE_ROW) {
-		err = read_err(rc);
+		err = store_read_err(rc);
 	} else if (!read_row(st, 0, &out->row) || !col_copy(st, 10, out->kiosk_id, sizeof out->kiosk_id) ||
 		   !col_copy(st, 11, out->text, sizeof out->text) ||
 		   !col_copy(st, 12, out->contact, sizeof out->contact)) {
@@ -947,7 +917,7 @@ queue_err complaint_load(queue *q, const char *number, complaint_view *out)
 	sqlite3_finalize(st);
 	if (err == QUEUE_OK)
 		err = load_notes(q, id, out);
-	read_end(q);
+	err = store_read_end(q, err);
 	if (err)
 		complaint_view_wipe(out);
 	return err;
@@ -976,7 +946,7 @@ static queue_err entries_pending(queue *q, const char *number, bool *pending)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return read_err(rc);
+		return store_read_err(rc);
 	*pending = rc == SQLITE_ROW;
 	return QUEUE_OK;
 }
@@ -1045,7 +1015,7 @@ queue_err complaint_purge(queue *q, int64_t now, int retention_days, int64_t *n)
 		rc = SQLITE_OK;
 	}
 	if (err == QUEUE_OK && rc != SQLITE_DONE)
-		err = read_err(rc);
+		err = store_read_err(rc);
 	sqlite3_finalize(st);
 
 	for (size_t i = 0; i < count && err == QUEUE_OK; i++) {

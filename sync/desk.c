@@ -66,61 +66,10 @@ static size_t code_points(const char *s, size_t n)
 	return cp;
 }
 
-/* Copy the text column COL of ST (NULL reads as "") into BUF of CAP bytes,
- * cut at a UTF-8 character boundary when longer; zero after the NUL. */
-static void col_copy(sqlite3_stmt *st, int col, char *buf, size_t cap)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-	size_t n = s ? strnlen(s, (size_t)sqlite3_column_bytes(st, col)) : 0;
-	if (n >= cap) {
-		n = cap - 1;
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	if (n > 0)
-		memcpy(buf, s, n);
-	memset(buf + n, 0, cap - n);
-}
-
 static bool col_state(sqlite3_stmt *st, int col, rstate *out)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
 	return s != NULL && rstate_parse(s, out) == 0;
-}
-
-/* Prepare SQL on Q's connection. */
-static int prepare(queue *q, const char *sql, sqlite3_stmt **st)
-{
-	*st = NULL;
-	return sqlite3_prepare_v3(store_db(q), sql, -1, 0, st, NULL);
-}
-
-/* A read result code as a queue_err (a step's ROW/DONE are fine). */
-static queue_err read_err(int rc)
-{
-	queue_err e = store_map(rc);
-	return e == QUEUE_ERR_INVALID ? QUEUE_ERR_IO : e;
-}
-
-/* Open a read snapshot (BEGIN), unless one cannot be (then the error). */
-static queue_err read_begin(queue *q)
-{
-	int rc = sqlite3_exec(store_db(q), "BEGIN", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? QUEUE_OK : read_err(rc);
-}
-
-/* End a read snapshot: COMMIT, or ROLLBACK after an error. */
-static queue_err read_end(queue *q, queue_err err)
-{
-	sqlite3 *db = store_db(q);
-	if (err == QUEUE_OK) {
-		int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-		if (rc != SQLITE_OK)
-			err = read_err(rc);
-	}
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return err;
 }
 
 /* ---- the work queue ------------------------------------------------------------- */
@@ -206,8 +155,8 @@ static int bind_int_if(sqlite3_stmt *st, const char *name, int64_t v)
 static void read_row(sqlite3_stmt *st, desk_row *r)
 {
 	memset(r, 0, sizeof *r);
-	col_copy(st, 0, r->ticket, sizeof r->ticket);
-	col_copy(st, 2, r->name, sizeof r->name);
+	store_col_text_cut(st, 0, r->ticket, sizeof r->ticket);
+	store_col_text_cut(st, 2, r->name, sizeof r->name);
 	r->submitted_at = sqlite3_column_int64(st, 3);
 	r->deadline_at = sqlite3_column_int64(st, 4);
 	r->target_at = sqlite3_column_int64(st, 5);
@@ -264,14 +213,14 @@ queue_err desk_list(queue *q, desk_filter f, const char *ticket_query, int64_t n
 		 " CASE WHEN " DONE_FLAG " THEN -r.id ELSE r.submitted_at END, r.id"
 		 " LIMIT ?4 OFFSET ?5",
 		 cond, want == 0 ? by_ticket : "");
-	rc = prepare(q, sql, &list);
+	rc = store_prepare(q, sql, &list);
 	if (rc == SQLITE_OK) {
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM requests r WHERE %s%s", cond,
 			 want == 0 ? by_ticket : "");
-		rc = prepare(q, sql, &count);
+		rc = store_prepare(q, sql, &count);
 	}
 	if (rc != SQLITE_OK) {
-		err = read_err(rc);
+		err = store_read_err(rc);
 		goto out;
 	}
 	for (int i = 0; i < 2 && rc == SQLITE_OK; i++) {
@@ -286,11 +235,11 @@ queue_err desk_list(queue *q, desk_filter f, const char *ticket_query, int64_t n
 			rc = bind_int_if(st, "?5", offset);
 	}
 	if (rc != SQLITE_OK) {
-		err = read_err(rc);
+		err = store_read_err(rc);
 		goto out;
 	}
 
-	err = read_begin(q);
+	err = store_read_begin(q);
 	if (err)
 		goto out;
 	while ((rc = sqlite3_step(list)) == SQLITE_ROW && got < max) {
@@ -306,10 +255,10 @@ queue_err desk_list(queue *q, desk_filter f, const char *ticket_query, int64_t n
 	if (rc == SQLITE_ROW)
 		*total = (int)sqlite3_column_int64(count, 0);
 	else
-		err = read_err(rc == SQLITE_OK || rc == SQLITE_DONE ? SQLITE_CORRUPT : rc);
+		err = store_read_err(rc == SQLITE_OK || rc == SQLITE_DONE ? SQLITE_CORRUPT : rc);
 	sqlite3_reset(list); /* no statement in progress at the end of the snapshot */
 	sqlite3_reset(count);
-	err = read_end(q, err);
+	err = store_read_end(q, err);
 out:
 	sqlite3_finalize(list);
 	sqlite3_finalize(count);
@@ -359,12 +308,12 @@ static queue_err load_extras(queue *q, const char *ticket, desk_case *out)
 		("SELECT state, last_error FROM outbox WHERE ticket = ?1 AND ticket <> '' AND kind = 'revocation'"
 		 " ORDER BY seq DESC LIMIT 1"),
 	};
-	queue_err err = read_begin(q);
+	queue_err err = store_read_begin(q);
 	int rc = SQLITE_OK;
 
 	for (int i = 0; i < 3 && err == QUEUE_OK; i++) {
 		sqlite3_stmt *st;
-		rc = prepare(q, sql[i], &st);
+		rc = store_prepare(q, sql[i], &st);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
 		if (rc == SQLITE_OK)
@@ -372,10 +321,10 @@ static queue_err load_extras(queue *q, const char *ticket, desk_case *out)
 		if (rc == SQLITE_ROW && i == 0) {
 			desk_conflict *c = &out->conflict;
 			char role[16];
-			col_copy(st, 3, role, sizeof role);
+			store_col_text_cut(st, 3, role, sizeof role);
 			c->present = col_state(st, 0, &c->local_state) && col_state(st, 1, &c->central_from) &&
 				     col_state(st, 2, &c->central_to) && rrole_parse(role, &c->central_role) == 0;
-			col_copy(st, 4, c->central_actor, sizeof c->central_actor);
+			store_col_text_cut(st, 4, c->central_actor, sizeof c->central_actor);
 			c->at = sqlite3_column_int64(st, 5);
 			c->unseen = (int)sqlite3_column_int64(st, 6);
 			if (!c->present)
@@ -384,15 +333,15 @@ static queue_err load_extras(queue *q, const char *ticket, desk_case *out)
 			out->unsent = (int)sqlite3_column_int64(st, 0);
 		} else if (rc == SQLITE_ROW) {
 			out->revocation = entry_state((const char *)sqlite3_column_text(st, 0));
-			col_copy(st, 1, out->revocation_error, sizeof out->revocation_error);
+			store_col_text_cut(st, 1, out->revocation_error, sizeof out->revocation_error);
 			out->revocation_superseded = out->revocation == DESK_E_DONE &&
 						     strcmp(out->revocation_error, SUPERSEDED) == 0;
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			err = read_err(rc);
+			err = store_read_err(rc);
 	}
-	return read_end(q, err);
+	return store_read_end(q, err);
 }
 
 queue_err desk_load(queue *q, const char *ticket, desk_case *out)
@@ -407,18 +356,18 @@ queue_err desk_load(queue *q, const char *ticket, desk_case *out)
 		return QUEUE_ERR_NOT_FOUND;
 	/* Staff see every request: the NIK check of the citizens' status
 	 * screen is satisfied with the stored digits themselves. */
-	rc = prepare(q, "SELECT nik_last4 FROM requests WHERE ticket = ?1", &st);
+	rc = store_prepare(q, "SELECT nik_last4 FROM requests WHERE ticket = ?1", &st);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
-		col_copy(st, 0, last4, sizeof last4);
+		store_col_text_cut(st, 0, last4, sizeof last4);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_DONE)
 		return QUEUE_ERR_NOT_FOUND;
 	if (rc != SQLITE_ROW)
-		return read_err(rc);
+		return store_read_err(rc);
 
 	err = queue_lookup(q, ticket, last4, &out->st);
 	explicit_bzero(last4, sizeof last4);
@@ -528,7 +477,7 @@ static queue_err find(queue *q, const char *ticket, int64_t *id, rstate *state)
 {
 	sqlite3_stmt *st;
 	queue_err err = QUEUE_OK;
-	int rc = prepare(q, "SELECT id, state FROM requests WHERE ticket = ?1", &st);
+	int rc = store_prepare(q, "SELECT id, state FROM requests WHERE ticket = ?1", &st);
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);
@@ -539,7 +488,7 @@ static queue_err find(queue *q, const char *ticket, int64_t *id, rstate *state)
 		if (state && !col_state(st, 1, state))
 			err = QUEUE_ERR_IO;
 	} else {
-		err = rc == SQLITE_DONE ? QUEUE_ERR_NOT_FOUND : read_err(rc);
+		err = rc == SQLITE_DONE ? QUEUE_ERR_NOT_FOUND : store_read_err(rc);
 	}
 	sqlite3_finalize(st);
 	return err;
@@ -651,7 +600,7 @@ queue_err desk_request_revocation(queue *q, const char *ticket, const char *seri
 	if (err == QUEUE_OK) {
 		/* One revocation at a time: a second one would only be refused
 		 * (the certificate is revoked, or the first is still on its way). */
-		rc = prepare(q,
+		rc = store_prepare(q,
 			     "SELECT count(*) FROM outbox WHERE ticket = ?1 AND ticket <> ''"
 			     " AND kind = 'revocation' AND state <> 'done'",
 			     &st);
@@ -660,7 +609,7 @@ queue_err desk_request_revocation(queue *q, const char *ticket, const char *seri
 		if (rc == SQLITE_OK)
 			rc = sqlite3_step(st);
 		if (rc != SQLITE_ROW)
-			err = read_err(rc);
+			err = store_read_err(rc);
 		else if (sqlite3_column_int64(st, 0) > 0)
 			err = QUEUE_ERR_STATE;
 		sqlite3_finalize(st);
@@ -692,7 +641,7 @@ queue_err desk_conflict_seen(queue *q, const char *ticket, const char *actor, in
 		return err;
 	err = find(q, ticket, &id, NULL);
 	if (err == QUEUE_OK) {
-		rc = prepare(q,
+		rc = store_prepare(q,
 			     "UPDATE conflicts SET seen_by = ?2, seen_at = ?3"
 			     " WHERE request_id = ?1 AND seen_at IS NULL",
 			     &st);

@@ -30,41 +30,6 @@
 
 /* ---- small helpers ------------------------------------------------------------- */
 
-static int prepare(queue *q, const char *sql, sqlite3_stmt **st)
-{
-	*st = NULL;
-	return sqlite3_prepare_v3(store_db(q), sql, -1, 0, st, NULL);
-}
-
-/* A read result code as a queue_err: a constraint cannot refuse a read, so
- * anything odd is the file's fault (QUEUE_ERR_IO). */
-static queue_err read_err(int rc)
-{
-	queue_err e = store_map(rc);
-	return e == QUEUE_ERR_INVALID ? QUEUE_ERR_IO : e;
-}
-
-/* Open a read snapshot (BEGIN): the first read fixes what all the others see. */
-static queue_err read_begin(queue *q)
-{
-	int rc = sqlite3_exec(store_db(q), "BEGIN", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? QUEUE_OK : read_err(rc);
-}
-
-/* End the snapshot: COMMIT, or ROLLBACK after an error (or a failed COMMIT). */
-static queue_err read_end(queue *q, queue_err err)
-{
-	sqlite3 *db = store_db(q);
-	if (err == QUEUE_OK) {
-		int rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-		if (rc != SQLITE_OK)
-			err = read_err(rc);
-	}
-	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-	return err;
-}
-
 static int clamp_int(int64_t v)
 {
 	return v < 0 ? 0 : v > INT_MAX ? INT_MAX : (int)v;
@@ -74,7 +39,7 @@ static int clamp_int(int64_t v)
 static queue_err count_of(queue *q, const char *sql, int64_t from, int64_t to, int *out)
 {
 	sqlite3_stmt *st;
-	int rc = prepare(q, sql, &st);
+	int rc = store_prepare(q, sql, &st);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, from);
 		sqlite3_bind_int64(st, 2, to);
@@ -85,7 +50,7 @@ static queue_err count_of(queue *q, const char *sql, int64_t from, int64_t to, i
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_OK ? QUEUE_OK : read_err(rc);
+	return rc == SQLITE_OK ? QUEUE_OK : store_read_err(rc);
 }
 
 /* Rows of TABLE whose COLUMN lies in [?1, ?2) (a NULL time never does). */
@@ -117,7 +82,7 @@ static queue_err closed_part(queue *q, const cal *c, figures *out)
 	int64_t *work = NULL;
 	size_t n = 0, cap = 0;
 	queue_err err = QUEUE_OK;
-	int rc = prepare(q,
+	int rc = store_prepare(q,
 			 "SELECT r.submitted_at, r.deadline_at, x.first FROM"
 			 " (SELECT request_id, min(at) AS first FROM events WHERE to_state = 'closed'"
 			 "  GROUP BY request_id) AS x JOIN requests r ON r.id = x.request_id"
@@ -152,7 +117,7 @@ static queue_err closed_part(queue *q, const cal *c, figures *out)
 		rc = SQLITE_OK;
 	}
 	if (err == QUEUE_OK && rc != SQLITE_DONE)
-		err = read_err(rc);
+		err = store_read_err(rc);
 	sqlite3_finalize(st);
 	if (err == QUEUE_OK && n > 0) {
 		qsort(work, n, sizeof *work, cmp_i64);
@@ -183,7 +148,7 @@ static queue_err overdue_part(queue *q, int64_t at, figures *out)
 	sqlite3_stmt *st;
 	queue_err err = QUEUE_OK;
 	int64_t n = 0;
-	int rc = prepare(q,
+	int rc = store_prepare(q,
 			 "SELECT coalesce((SELECT e.to_state FROM events e WHERE e.request_id = r.id"
 			 "  AND e.at < ?3 ORDER BY e.id DESC LIMIT 1), r.state)"
 			 " FROM requests r WHERE r.submitted_at >= ?1 AND r.submitted_at < ?2"
@@ -206,7 +171,7 @@ static queue_err overdue_part(queue *q, int64_t at, figures *out)
 		rc = SQLITE_OK;
 	}
 	if (err == QUEUE_OK && rc != SQLITE_DONE)
-		err = read_err(rc);
+		err = store_read_err(rc);
 	sqlite3_finalize(st);
 	out->open_overdue = clamp_int(n);
 	return err;
@@ -247,7 +212,7 @@ queue_err figures_quarter(queue *q, const cal *c, int year, int quarter, int64_t
 		return QUEUE_OK; /* nothing of it has happened yet */
 	out->partial = now < out->to;
 
-	err = read_begin(q);
+	err = store_read_begin(q);
 	if (err == QUEUE_OK)
 		err = count_of(q, IN_QUARTER("requests", "submitted_at"), out->from, out->to, &out->received);
 	if (err == QUEUE_OK)
@@ -267,7 +232,7 @@ queue_err figures_quarter(queue *q, const cal *c, int year, int quarter, int64_t
 	if (err == QUEUE_OK)
 		err = count_of(q, IN_QUARTER("complaints", "escalated_at"), out->from, out->to,
 			       &out->complaints_escalated);
-	err = read_end(q, err);
+	err = store_read_end(q, err);
 	if (err != QUEUE_OK)
 		memset(out, 0, sizeof *out);
 	return err;

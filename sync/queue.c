@@ -554,9 +554,7 @@ static void abandon(queue *q)
 		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Copy the text column COL of ST into BUF (CAP bytes, zero after the NUL).
- * False when it is not text, holds a NUL, or does not fit. */
-static bool col_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
+bool store_col_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
 {
 	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
 		return false;
@@ -572,13 +570,10 @@ static bool col_text(sqlite3_stmt *st, int col, char *buf, size_t cap)
 static bool col_state(sqlite3_stmt *st, int col, rstate *out)
 {
 	char name[40];
-	return col_text(st, col, name, sizeof name) && rstate_parse(name, out) == 0;
+	return store_col_text(st, col, name, sizeof name) && rstate_parse(name, out) == 0;
 }
 
-/* Copy the text column COL of ST (NULL reads as "") into BUF of CAP bytes,
- * cut at a UTF-8 character boundary when it is longer; zero after the NUL.
- * For staff-facing texts, where a shortened reason beats none. */
-static void col_text_cut(sqlite3_stmt *st, int col, char *buf, size_t cap)
+void store_col_text_cut(sqlite3_stmt *st, int col, char *buf, size_t cap)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
 	size_t n = s ? strnlen(s, (size_t)sqlite3_column_bytes(st, col)) : 0;
@@ -609,7 +604,7 @@ const char *queue_kind_name(queue_kind k)
 static bool col_kind(sqlite3_stmt *st, int col, queue_kind *out)
 {
 	char name[16];
-	if (!col_text(st, col, name, sizeof name))
+	if (!store_col_text(st, col, name, sizeof name))
 		return false;
 	for (int k = 0; k < QUEUE_KIND_COUNT; k++) {
 		if (strcmp(name, kind_names[k]) == 0) {
@@ -692,7 +687,7 @@ static int query_text(sqlite3 *db, const char *sql, char *buf, size_t cap)
 	if (rc == SQLITE_OK) {
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
-			rc = col_text(st, 0, buf, cap) ? SQLITE_OK : SQLITE_MISMATCH;
+			rc = store_col_text(st, 0, buf, cap) ? SQLITE_OK : SQLITE_MISMATCH;
 		else if (rc == SQLITE_DONE)
 			rc = SQLITE_ERROR;
 	}
@@ -1019,6 +1014,36 @@ int64_t store_wall_ms(void) { return wall_ms(); }
 bool store_ticket_ok(const char *ticket) { return ticket_ok(ticket); }
 void store_abandon(queue *q) { abandon(q); }
 
+int store_prepare(queue *q, const char *sql, sqlite3_stmt **st)
+{
+	*st = NULL;
+	return sqlite3_prepare_v3(q->db, sql, -1, 0, st, NULL);
+}
+
+queue_err store_read_err(int rc)
+{
+	queue_err e = map_rc(rc);
+	return e == QUEUE_OK || e == QUEUE_ERR_INVALID ? QUEUE_ERR_IO : e;
+}
+
+queue_err store_read_begin(queue *q)
+{
+	int rc = sqlite3_exec(q->db, "BEGIN", NULL, NULL, NULL);
+	return rc == SQLITE_OK ? QUEUE_OK : store_read_err(rc);
+}
+
+queue_err store_read_end(queue *q, queue_err err)
+{
+	if (err == QUEUE_OK) {
+		int rc = sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			err = store_read_err(rc);
+	}
+	if (!sqlite3_get_autocommit(q->db))
+		sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+	return err;
+}
+
 queue_err store_begin(queue *q)
 {
 	int rc = run(q->st[ST_BEGIN_WRITE]);
@@ -1162,9 +1187,9 @@ static queue_err read_history(queue *q, int64_t id, queue_status *out)
 		rstate_event *ev = &out->events[out->n_events];
 		char role[40];
 		if (out->n_events >= QUEUE_EVENTS_MAX || !col_state(st, 0, &ev->from) ||
-		    !col_state(st, 1, &ev->to) || !col_text(st, 2, role, sizeof role) ||
-		    rrole_parse(role, &ev->role) != 0 || !col_text(st, 3, ev->actor, sizeof ev->actor) ||
-		    !col_text(st, 5, ev->reason, sizeof ev->reason))
+		    !col_state(st, 1, &ev->to) || !store_col_text(st, 2, role, sizeof role) ||
+		    rrole_parse(role, &ev->role) != 0 || !store_col_text(st, 3, ev->actor, sizeof ev->actor) ||
+		    !store_col_text(st, 5, ev->reason, sizeof ev->reason))
 			return QUEUE_ERR_IO;
 		ev->at = sqlite3_column_int64(st, 4);
 		out->n_events++;
@@ -1179,8 +1204,8 @@ static queue_err read_history(queue *q, int64_t id, queue_status *out)
 		return map_rc(rc);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		queue_note *n = &out->notes[out->n_notes];
-		if (out->n_notes >= QUEUE_NOTES_MAX || !col_text(st, 0, n->channel, sizeof n->channel) ||
-		    !col_text(st, 1, n->kind, sizeof n->kind) || !col_text(st, 3, n->text, sizeof n->text))
+		if (out->n_notes >= QUEUE_NOTES_MAX || !store_col_text(st, 0, n->channel, sizeof n->channel) ||
+		    !store_col_text(st, 1, n->kind, sizeof n->kind) || !store_col_text(st, 3, n->text, sizeof n->text))
 			return QUEUE_ERR_IO;
 		n->at = sqlite3_column_int64(st, 2);
 		out->n_notes++;
@@ -1218,7 +1243,7 @@ queue_err queue_lookup(queue *q, const char *ticket, const char *nik_last4, queu
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		goto fail_rc;
-	found = rc == SQLITE_ROW && col_text(st, 1, stored, sizeof stored) && strlen(stored) == 4;
+	found = rc == SQLITE_ROW && store_col_text(st, 1, stored, sizeof stored) && strlen(stored) == 4;
 	match = last4_equal(found ? stored : no_digits, nik_last4);
 	explicit_bzero(stored, sizeof stored);
 	if (!(found & match)) {
@@ -1412,8 +1437,8 @@ static queue_err read_entry(sqlite3_stmt *st, queue_entry *e)
 	int len;
 
 	e->seq = sqlite3_column_int64(st, 0);
-	if (!col_kind(st, 1, &e->kind) || !col_text(st, 2, e->idem_key, sizeof e->idem_key) ||
-	    strlen(e->idem_key) != QUEUE_IDEM_KEY_LEN || !col_text(st, 3, e->ticket, sizeof e->ticket))
+	if (!col_kind(st, 1, &e->kind) || !store_col_text(st, 2, e->idem_key, sizeof e->idem_key) ||
+	    strlen(e->idem_key) != QUEUE_IDEM_KEY_LEN || !store_col_text(st, 3, e->ticket, sizeof e->ticket))
 		return QUEUE_ERR_IO;
 	int64_t attempts = sqlite3_column_int64(st, 4);
 	e->attempts = attempts > INT32_MAX ? INT32_MAX : (int)attempts;
@@ -1617,7 +1642,7 @@ static queue_err settle_one(queue *q, const queue_result *r, int64_t now_ms)
 		err = QUEUE_ERR_STATE; /* never claimed, settled already, or no such entry */
 	else if (rc != SQLITE_ROW)
 		err = map_write(rc);
-	else if (!col_kind(st, 0, &kind) || !col_text(st, 1, ticket, sizeof ticket))
+	else if (!col_kind(st, 0, &kind) || !store_col_text(st, 1, ticket, sizeof ticket))
 		err = QUEUE_ERR_IO;
 	done(st);
 	if (err == QUEUE_OK && r->outcome == QUEUE_OUT_DONE && kind == QUEUE_KIND_REQUEST)
@@ -1672,11 +1697,11 @@ queue_err queue_outbox_dead(queue *q, queue_letter *out, int max, int *n)
 		l->seq = sqlite3_column_int64(st, 0);
 		int64_t attempts = sqlite3_column_int64(st, 3);
 		l->attempts = attempts > INT32_MAX ? INT32_MAX : (int)attempts;
-		if (!col_kind(st, 1, &l->kind) || !col_text(st, 2, l->ticket, sizeof l->ticket)) {
+		if (!col_kind(st, 1, &l->kind) || !store_col_text(st, 2, l->ticket, sizeof l->ticket)) {
 			rc = SQLITE_CORRUPT;
 			break;
 		}
-		col_text_cut(st, 4, l->reason, sizeof l->reason);
+		store_col_text_cut(st, 4, l->reason, sizeof l->reason);
 		got++;
 		rc = SQLITE_OK;
 	}

@@ -45,6 +45,30 @@ queue_err store_commit(queue *q);
  * Safe at any point, also outside a transaction. */
 void store_abandon(queue *q);
 
+/* Prepare SQL on Q's connection (*ST is NULL on failure); an SQLite code.
+ * The caller finalizes the statement. */
+int store_prepare(queue *q, const char *sql, sqlite3_stmt **st);
+
+/* An unexpected result code of a read as a queue_err. A constraint cannot
+ * refuse a read and OK/ROW/DONE where a row was wanted mean a wrong row, so
+ * both are the file's fault: QUEUE_ERR_IO; BUSY, NOMEM... map as usual. */
+queue_err store_read_err(int rc);
+
+/* Open a read snapshot (BEGIN): the first read fixes what every later read
+ * of the transaction sees. QUEUE_OK, or store_read_err()'s error. */
+queue_err store_read_begin(queue *q);
+/* End the snapshot: COMMIT when ERR is QUEUE_OK, else (or when the COMMIT
+ * fails) ROLLBACK. Returns ERR, or the COMMIT's error. */
+queue_err store_read_end(queue *q, queue_err err);
+
+/* Copy the text column COL of ST into BUF (CAP bytes, zeroed after the
+ * NUL). False when it is not text (NULL included), holds a NUL or does not
+ * fit: only a file this code did not write has such a value. */
+bool store_col_text(sqlite3_stmt *st, int col, char *buf, size_t cap);
+/* The same, NULL reading as "" and a longer text cut at a UTF-8 character
+ * boundary: for staff-facing texts, where a shortened reason beats none. */
+void store_col_text_cut(sqlite3_stmt *st, int col, char *buf, size_t cap);
+
 /* Wall-clock epoch milliseconds (what the outbox's times use). */
 int64_t store_wall_ms(void);
 
