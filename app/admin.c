@@ -247,3 +247,18 @@ ui_rect admin_split(app *a, ui_rect c, ui_rect *right)
 	ui_draw_rect(a->ui, (ui_rect){c.x + left.w + th->gap, c.y, 2, c.h}, th->color.border, 0);
 	return left;
 }
+
+ui_col admin_actions_begin(app *a, ui_rect right)
+{
+	const theme *th = &a->th;
+	ui_rect v = ui_scroll_begin(a->ui, "staff.case_actions", right);
+	ui_col col = ui_col_make((ui_rect){v.x, v.y, v.w - 24, v.h}, th->gap);
+	col.y += ui_label(a->ui, "staff.case_next", ui_col_rest(&col), UI_FONT_SUBTITLE, th->color.text,
+			  UI_ALIGN_LEFT) + th->gap_small;
+	return col;
+}
+
+void admin_actions_end(app *a, const ui_col *col)
+{
+	ui_scroll_end(a->ui, col->y - col->area.y + a->th.gap);
+}

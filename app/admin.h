@@ -154,6 +154,11 @@ ui_rect admin_chrome(struct app *a, const char *title_key);
  * wide) and the officer's actions (*RIGHT), with a rule between them.
  * Portrait: C itself, *RIGHT empty. */
 ui_rect admin_split(struct app *a, ui_rect c, ui_rect *right);
+/* The actions column RIGHT (from admin_split): a scrolling column headed
+ * "Langkah berikutnya"; lay the actions out in the returned column, then
+ * end it with admin_actions_end(). */
+ui_col admin_actions_begin(struct app *a, ui_rect right);
+void admin_actions_end(struct app *a, const ui_col *col);
 
 /*
  * A row (or rows, PER_ROW chips each) of filter chips in R: the catalog

@@ -516,14 +516,11 @@ void scr_staff_case_draw(app *a, ui_rect full)
 	ui_scroll_end(u, col.y - view.y + th->gap);
 
 	if (th->landscape) {
-		ui_rect pv = ui_scroll_begin(u, "staff.case_actions", right);
-		ui_col pc = ui_col_make((ui_rect){pv.x, pv.y, pv.w - 24, pv.h}, th->gap);
-		pc.y += ui_label(u, "staff.case_next", ui_col_rest(&pc), UI_FONT_SUBTITLE, th->color.text,
-				 UI_ALIGN_LEFT) + th->gap_small;
+		ui_col pc = admin_actions_begin(a, right);
 		if (!d->cs->st.purged)
 			pc.y += warnings(a, &sf, ui_col_rest(&pc));
 		bool stay = next_step(a, &sf, &pc);
-		ui_scroll_end(u, pc.y - pv.y + th->gap);
+		admin_actions_end(a, &pc);
 		if (!stay)
 			return;
 	}
