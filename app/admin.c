@@ -262,3 +262,27 @@ void admin_actions_end(app *a, const ui_col *col)
 {
 	ui_scroll_end(a->ui, col->y - col->area.y + a->th.gap);
 }
+
+bool admin_row_draw(app *a, const char *tap_key, const admin_row *r, ui_rect b)
+{
+	ui *u = a->ui;
+	const theme *th = &a->th;
+	bool hit = ui_tap_area_text(u, tap_key, r->title, b);
+	ui_draw_rect(u, b, th->color.surface, th->radius);
+	ui_draw_frame(u, b, r->alert_on ? r->alert : th->color.border, th->radius,
+		      r->alert_on ? th->focus_ring : th->border);
+	ui_rect in = ui_inset(b, th->gap, th->gap_small);
+	int half = in.w * r->split_pct / 100;
+	ui_label_text(u, r->title, (ui_rect){in.x, in.y, half, 44}, UI_FONT_STRONG, th->color.text, UI_ALIGN_LEFT);
+	ui_label_text(u, r->state, (ui_rect){in.x + half, in.y, in.w - half, 44}, UI_FONT_STRONG, r->state_color,
+		      UI_ALIGN_RIGHT);
+	if (r->left)
+		ui_label_text(u, r->left, (ui_rect){in.x, in.y + 46, half, 40}, UI_FONT_BODY, th->color.text,
+			      UI_ALIGN_LEFT);
+	if (r->right)
+		ui_label_text(u, r->right, (ui_rect){in.x + half, in.y + 46, in.w - half, 40},
+			      r->right_small ? UI_FONT_SMALL : UI_FONT_BODY, r->right_color, UI_ALIGN_RIGHT);
+	ui_label_text(u, r->foot, (ui_rect){in.x, in.y + 92, in.w, 36}, UI_FONT_SMALL, th->color.text_muted,
+		      UI_ALIGN_LEFT);
+	return hit;
+}

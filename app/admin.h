@@ -150,6 +150,22 @@ void admin_wipe(admin *m);
  * and return the content rectangle below them. TITLE_KEY is a catalog key.
  */
 ui_rect admin_chrome(struct app *a, const char *title_key);
+/*
+ * One tappable record row of a staff list in B (a request, a complaint):
+ * TITLE (strong) and STATE (strong, STATE_COLOR) on the first line, LEFT
+ * and RIGHT (RIGHT in RIGHT_COLOR, small when RIGHT_SMALL) on the second,
+ * FOOT (small, muted) on the third; the frame is drawn in ALERT (thicker)
+ * when ALERT_ON. TAP_KEY is the row's catalog key (what a script taps is
+ * TITLE). LEFT and RIGHT may be NULL. True when tapped.
+ */
+typedef struct admin_row {
+	const char *title, *state, *left, *right, *foot;
+	ui_color state_color, right_color, alert;
+	bool right_small, alert_on;
+	int split_pct; /* where the right column starts, percent of the width */
+} admin_row;
+bool admin_row_draw(struct app *a, const char *tap_key, const admin_row *r, ui_rect b);
+
 /* Landscape: split the content rectangle C into the record (returned, 3/5
  * wide) and the officer's actions (*RIGHT), with a rule between them.
  * Portrait: C itself, *RIGHT empty. */

@@ -47,24 +47,20 @@ static bool row(app *a, const complaint_row *r, ui_rect b, uint32_t id)
 {
 	ui *u = a->ui;
 	const theme *th = &a->th;
-	ui_push_id(u, id);
-	bool hit = ui_tap_area_text(u, "staff.complaint_row", r->number, b);
 	bool esc = r->state == COMPLAINT_ESCALATED;
-	ui_draw_rect(u, b, th->color.surface, th->radius);
-	ui_draw_frame(u, b, esc ? th->color.warning : th->color.border, th->radius, esc ? th->focus_ring : th->border);
-	ui_rect in = ui_inset(b, th->gap, th->gap_small);
-	int half = in.w / 2;
-	ui_label_text(u, r->number, (ui_rect){in.x, in.y, half, 44}, UI_FONT_STRONG, th->color.text, UI_ALIGN_LEFT);
-	ui_label(u, complaint_state_key(r->state), (ui_rect){in.x + half, in.y, in.w - half, 44}, UI_FONT_STRONG,
-		 esc ? th->color.warning : th->color.primary, UI_ALIGN_RIGHT);
-	ui_label(u, complaint_category_key(r->category), (ui_rect){in.x, in.y + 46, half, 40}, UI_FONT_BODY,
-		 th->color.text, UI_ALIGN_LEFT);
 	const char *args[1] = {shell_fmt_when(a, r->created_at, true)};
-	ui_label_text(u, ui_trf(u, "staff.complaint_filed", args, 1), (ui_rect){in.x, in.y + 92, in.w, 36},
-		      UI_FONT_SMALL, th->color.text_muted, UI_ALIGN_LEFT);
-	if (r->ticket[0])
-		ui_label_text(u, r->ticket, (ui_rect){in.x + half, in.y + 46, in.w - half, 40}, UI_FONT_BODY,
-			      th->color.text_muted, UI_ALIGN_RIGHT);
+	admin_row ar = {.title = r->number,
+			.state = ui_tr(u, complaint_state_key(r->state)),
+			.left = ui_tr(u, complaint_category_key(r->category)),
+			.right = r->ticket[0] ? r->ticket : NULL,
+			.foot = ui_trf(u, "staff.complaint_filed", args, 1),
+			.state_color = esc ? th->color.warning : th->color.primary,
+			.right_color = th->color.text_muted,
+			.alert = th->color.warning,
+			.alert_on = esc,
+			.split_pct = 50};
+	ui_push_id(u, id);
+	bool hit = admin_row_draw(a, "staff.complaint_row", &ar, b);
 	ui_pop_id(u);
 	return hit;
 }

@@ -81,22 +81,6 @@ static bool row(app *a, const desk_row *r, ui_rect b, int64_t now)
 	ui *u = a->ui;
 	const theme *th = &a->th;
 	bool overdue = rstate_is_open(r->state) && r->deadline_at < now;
-	ui_push_id(u, ticket_id(r->ticket));
-	bool hit = ui_tap_area_text(u, "staff.queue_row", r->ticket, b);
-	ui_draw_rect(u, b, th->color.surface, th->radius);
-	ui_draw_frame(u, b, overdue ? th->color.danger : th->color.border, th->radius,
-		      overdue ? th->focus_ring : th->border);
-	ui_rect in = ui_inset(b, th->gap, th->gap_small);
-	int half = in.w * 55 / 100;
-	ui_label_text(u, r->ticket, (ui_rect){in.x, in.y, half, 44}, UI_FONT_STRONG, th->color.text,
-		      UI_ALIGN_LEFT);
-	ui_label_text(u, r->purged ? ui_tr(u, "staff.purged") : r->name, (ui_rect){in.x, in.y + 46, half, 40},
-		      UI_FONT_BODY, th->color.text, UI_ALIGN_LEFT);
-	ui_label(u, rstate_key(r->state), (ui_rect){in.x + half, in.y, in.w - half, 44}, UI_FONT_STRONG,
-		 th->color.primary, UI_ALIGN_RIGHT);
-	const char *dl[2] = {age(a, r->submitted_at), shell_fmt_when(a, r->deadline_at, false)};
-	ui_label_text(u, ui_trf(u, "staff.queue_times", dl, 2), (ui_rect){in.x, in.y + 92, in.w, 36},
-		      UI_FONT_SMALL, th->color.text_muted, UI_ALIGN_LEFT);
 	/* Marks, right-aligned on the second line. */
 	char marks[256] = "";
 	const char *keys[4] = {overdue ? "staff.mark_overdue" : NULL, r->conflict ? "staff.mark_conflict" : NULL,
@@ -106,10 +90,21 @@ static bool row(app *a, const desk_row *r, ui_rect b, int64_t now)
 			size_t l = strlen(marks);
 			snprintf(marks + l, sizeof marks - l, "%s%s", l ? " · " : "", ui_tr(u, keys[i]));
 		}
-	if (marks[0])
-		ui_label_text(u, ui_intern(u, marks), (ui_rect){in.x + half, in.y + 46, in.w - half, 40},
-			      UI_FONT_SMALL, overdue || r->conflict ? th->color.danger : th->color.warning,
-			      UI_ALIGN_RIGHT);
+	const char *dl[2] = {age(a, r->submitted_at), shell_fmt_when(a, r->deadline_at, false)};
+	admin_row ar = {.title = r->ticket,
+			.state = ui_tr(u, rstate_key(r->state)),
+			.left = r->purged ? ui_tr(u, "staff.purged") : r->name,
+			.right = marks[0] ? ui_intern(u, marks) : NULL,
+			.foot = ui_trf(u, "staff.queue_times", dl, 2),
+			.state_color = th->color.primary,
+			.right_color = overdue || r->conflict ? th->color.danger : th->color.warning,
+			.right_small = true,
+			.alert = th->color.danger,
+			.alert_on = overdue,
+			.split_pct = 55};
+	ui_push_id(u, ticket_id(r->ticket));
+	bool hit = admin_row_draw(a, "staff.queue_row", &ar, b);
+	explicit_bzero(marks, sizeof marks);
 	ui_pop_id(u);
 	return hit;
 }
