@@ -10,7 +10,9 @@
 # database files and that no name reached the audit log; verifies the
 # audit log (status 0), then tampers with it through Python's sqlite3 (the
 # sqlite3 CLI may be missing) and expects --verify-audit to name the
-# entries and exit 1; a missing or broken store gives status 2.
+# entries and exit 1; runs a staff scenario (tests/scenarios) on a second
+# store, whose log must verify until two entries are swapped; a missing or
+# broken store gives status 2.
 # Prints "FAIL: ..." for each mismatch; exits 0 when all passed, 1 otherwise.
 # The people are made up.
 set -u
@@ -152,6 +154,32 @@ grep -q '^entry 1 was edited' "$dir/out" || fail "--verify-audit no longer repor
 sql "DELETE FROM audit WHERE seq = 3" >/dev/null
 expect 1 '' '^entries between entry 2 and entry 4 were removed' 'audit log damaged: 3 problems in 3' \
 	--db "$db" --verify-audit
+
+# ---- staff actions at the kiosk, then a reorder ----------------------------------
+# A whole verification done on the touchscreen (a scripted run: unlock,
+# reject with a reason, resubmission, accept) leaves a log that verifies;
+# two of its entries swapped are named as out of order.
+src=$(cd "$(dirname "$0")/.." && pwd)
+db2=$dir/ui.db
+if ! SDL_VIDEODRIVER=dummy "$kiosk" -c "$src/kiosk.conf" --db "$db2" \
+	--script "$src/tests/scenarios/staff_reject_resubmit.scn" >"$dir/run" 2>&1; then
+	fail "the staff scenario did not run: $(tail -n 1 "$dir/run")"
+fi
+db_saved=$db
+db=$db2
+n=$(sql "SELECT count(*) FROM audit")
+[ "${n:-0}" -ge 8 ] || fail "the staff scenario left ${n:-0} audit entries, expected at least 8"
+for act in unlock_ok request_move logout; do
+	[ "$(sql "SELECT count(*) FROM audit WHERE action = '$act'")" -ge 1 ] ||
+		fail "no '$act' entry in the audit log after the staff scenario"
+done
+expect 0 '' "^audit log OK: $n entries\$" '' --db "$db" --verify-audit
+sql "UPDATE audit SET seq = -3 WHERE seq = 3" >/dev/null
+sql "UPDATE audit SET seq = 3 WHERE seq = 4" >/dev/null
+sql "UPDATE audit SET seq = 4 WHERE seq = -3" >/dev/null
+expect 1 '' '^entry [34] is out of order: its chain link says it comes right after entry [0-9]+' \
+	'audit log damaged' --db "$db" --verify-audit
+db=$db_saved
 
 # ---- stores that cannot be used --------------------------------------------------
 expect 2 '' '' 'no such database' --db "$dir/none.db" --verify-audit
