@@ -106,7 +106,8 @@ void scr_staff_complaints_draw(app *a, ui_rect full)
 				 UI_ALIGN_LEFT);
 	if (m->offset > 0 && ui_button(u, "staff.page_prev", ui_col_take(&lc, th->button_h), UI_BTN_SECONDARY))
 		m->offset = m->offset > PAGE ? m->offset - PAGE : 0;
-	if (m->offset + n < total && ui_button(u, "staff.page_next", ui_col_take(&lc, th->button_h), UI_BTN_SECONDARY))
+	if (m->offset + n < total &&
+	    ui_button(u, "staff.page_next", ui_col_take(&lc, th->button_h), UI_BTN_SECONDARY))
 		m->offset += PAGE;
 	ui_scroll_end(u, lc.y - view.y);
 	if (open)

@@ -734,16 +734,16 @@ static int wait_lookup(run *r)
  * entries waiting, when given); "lookup": see wait_lookup(). */
 static int cmd_sync(run *r, const char *what, const char *count)
 {
-	if (r->a->sync && strcmp(what, "lookup") == 0 && !count)
-		return wait_lookup(r);
-	bool sent = strcmp(what, "sent") == 0;
+	bool sent = strcmp(what, "sent") == 0, lookup = strcmp(what, "lookup") == 0;
 	char *end = NULL;
 	long want = count ? strtol(count, &end, 10) : -1;
-	if ((!sent && strcmp(what, "offline") != 0) || (count && (sent || *end || want < 0)))
-		return fail(r, "expected sync wait sent | sync wait offline [N] | sync wait lookup, saw \"%s%s%s\"", what,
-			    count ? " " : "", count ? count : "");
+	if ((!sent && !lookup && strcmp(what, "offline") != 0) || (count && (sent || lookup || *end || want < 0)))
+		return fail(r, "expected sync wait sent | sync wait offline [N] | sync wait lookup, saw \"%s%s%s\"",
+			    what, count ? " " : "", count ? count : "");
 	if (r->a->sync == NULL)
 		return fail(r, "expected the sync engine to run (start the kiosk with --central URL)");
+	if (lookup)
+		return wait_lookup(r);
 	int64_t until = xport_deadline_in(SYNC_WAIT_MS);
 	/* "sent" asks for a round now, and for the central service's changes
 	 * read after it: what the central desk decided meanwhile shows too. */
@@ -847,7 +847,8 @@ static int cmd_remember(run *r, bool complaint)
 		char t[TICKET_TEXT_MAX];
 		if (complaint && strncmp(l, COMPLAINT_PREFIX, skip) != 0)
 			continue;
-		if (strlen(l) == skip + TICKET_LEN + 1 && l[skip + 4] == '-' && ticket_parse(l + skip, t) == TICKET_OK) {
+		if (strlen(l) == skip + TICKET_LEN + 1 && l[skip + 4] == '-' &&
+		    ticket_parse(l + skip, t) == TICKET_OK) {
 			if (complaint) {
 				snprintf(r->complaint, sizeof r->complaint, "%s%s", COMPLAINT_PREFIX, t);
 			} else {
@@ -991,15 +992,16 @@ static int cmd_central(run *r, int argc, char **argv)
 	} else {
 		rstate to;
 		if (!r->ticket[0] || strcmp(argv[2], r->ticket) != 0)
-			return fail(r, "expected \"central move $ticket STATE\" after the ticket is known, saw \"%s\"",
-				    argv[2]);
+			return fail(r, "expected \"central move $ticket STATE\" once the ticket is known,"
+				    " saw \"%s\"", argv[2]);
 		if (rstate_parse(argv[3], &to) != 0)
 			return fail(r, "expected a state name (rstate.h), saw \"%s\"", argv[3]);
 		if (argc == 5 && strpbrk(argv[4], "\"\\"))
 			return fail(r, "expected a reason without quotes or backslashes");
 		char body[512];
-		snprintf(body, sizeof body, "{\"ticket\":\"%s\",\"to\":\"%s\",\"role\":\"officer\",\"reason\":\"%s\"}",
-			 r->ticket, rstate_name(to), argc == 5 ? argv[4] : "");
+		snprintf(body, sizeof body,
+			 "{\"ticket\":\"%s\",\"to\":\"%s\",\"role\":\"officer\",\"reason\":\"%s\"}", r->ticket,
+			 rstate_name(to), argc == 5 ? argv[4] : "");
 		rc = sim_post(r, "/_sim/events", body, 201);
 	}
 	if (rc == 0)
@@ -1106,7 +1108,8 @@ static int step(run *r, int argc, char **argv)
 	if (strcmp(c, "close") == 0 && argc == 1)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
-		       "card, reader, sync, goto, key, close, remember, advance, notify, central, scroll, store, hold, staff, request) with its arguments, saw \"%s\" with %d argument%s",
+		       "card, reader, sync, goto, key, close, remember, advance, notify, central, scroll, "
+		       "store, hold, staff, request) with its arguments, saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 
