@@ -23,6 +23,7 @@
 
 #include "complaint.h"
 #include "desk.h"
+#include "figures.h"
 #include "staff.h"
 #include "ui.h"
 
@@ -103,6 +104,9 @@ typedef struct admin {
 	admin_complaints cmp;
 	int fig_year;         /* the quarter the figures screen shows; 0: the current one */
 	int fig_quarter;
+	figures fig;          /* its figures, read once per quarter shown (tens of ms on a big store) */
+	bool fig_valid;       /* fig is for fig_year/fig_quarter */
+	uint64_t fig_read_ms; /* when (app_now), to refresh the current quarter now and then */
 	int logout_pending;   /* asked for during a frame: 1 by hand, 2 idle */
 } admin;
 

@@ -65,7 +65,8 @@ static void officer_cards(app *a, ui_col *col, int h)
 	}
 	if (shell_card(a, "staff.home_figures", ui_tr(u, "staff.home_figures_body"), "\xE2\x96\xA4",
 		       ui_col_take(col, h), false)) {
-		a->adm.fig_year = 0; /* the current quarter first */
+		a->adm.fig_year = 0; /* the current quarter first, read afresh */
+		a->adm.fig_valid = false;
 		app_goto(a, SCREEN_STAFF_FIGURES);
 	}
 }

@@ -70,7 +70,7 @@ queue_err queue_hold_write_lock(queue *q, bool hold);
 /* Name of E for logs ("database busy"); never NULL, never personal data. */
 const char *queue_err_name(queue_err e);
 
-#define QUEUE_SCHEMA_VERSION 3 /* the user_version queue_open() migrates to */
+#define QUEUE_SCHEMA_VERSION 4 /* the user_version queue_open() migrates to */
 #define QUEUE_BUSY_TIMEOUT_DEFAULT_MS 2000
 #define QUEUE_EVENTS_MAX 32 /* events a status holds (rstate has no cycles: a
 			       history has at most RSTATE_COUNT - 1 events) */

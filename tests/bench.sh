@@ -14,6 +14,8 @@
 #   8. the outbox at 1,000,000 rows: durable enqueue, next batch (`tests/bench_outbox`)
 #   9. draining 10,000 queued requests to kiosk-central-sim, next to raw
 #      keep-alive libcurl POSTs to the same server (`tests/bench_sync`)
+#  10. the officer's desk queries on 20,000 requests (two years), each next
+#      to the same on 100 requests (`tests/bench_desk`)
 # and prints a table against the targets. Missing a target does not fail the
 # script (benchmarks inform, they do not gate); the kiosk failing to start,
 # crashing, or not exiting 0 on SIGTERM within 3 s does (exit 1), and so does
@@ -313,6 +315,27 @@ else
 fi
 echo
 
+# ---- 10. the officer's desk on two years of requests --------------------------
+# p50/p99 of 200 samples at N requests, and the ratio of the p50s at N and
+# at 100 requests: near 1, an index serves the query; far above, it walks
+# the table. The target is one 60 Hz frame: the staff screens query the
+# store when they draw.
+desk_n=${BENCH_DESK_N:-20000}
+echo "== 10. officer's desk queries at $desk_n requests (tests/bench_desk)"
+desk_home=NA desk_page=NA desk_case=NA desk_fig=NA
+if "$BUILD/tests/bench_desk" "$desk_n" "$BUILD" >"$tmp/desk" 2>"$tmp/desk.err"; then
+	cat "$tmp/desk"
+	desk_p99() { sed -n "s/^$1.* p99 \([0-9.]*\) ms at .*/\1/p" "$tmp/desk"; }
+	desk_home=$(desk_p99 'desk home queries')
+	desk_page=$(desk_p99 'work queue first page')
+	desk_case=$(desk_p99 'open a case')
+	desk_fig=$(desk_p99 'quarter figures')
+else
+	fail "bench_desk failed:"
+	sed 's/^/  | /' "$tmp/desk.err"
+fi
+echo
+
 # ---- summary -------------------------------------------------------------------
 verdict() { le "$1" "$2" && echo ok || echo over; }
 echo "== summary (load $(cut -d' ' -f1-3 /proc/loadavg) at end)"
@@ -336,6 +359,10 @@ row "outbox enqueue p99 at 1M rows (ms)" "$enq_p99" 1
 row "outbox next batch (claim 32) p99 at 1M (ms)" "$claim_p99" 1
 printf "%-44s %12s %12s  %s\n" "sync drain / raw POSTs (ratio)" "$drain_ratio" ">= 0.25" \
 	"$(awk -v r="$drain_ratio" 'BEGIN { print (r != "NA" && r >= 0.25) ? "ok" : "under" }')"
+row "desk home (5 counts) p99 at $desk_n (ms)" "$desk_home" 16
+row "desk queue page + search p99 at $desk_n (ms)" "$desk_page" 16
+row "desk open a case p99 at $desk_n (ms)" "$desk_case" 16
+row "desk quarter figures p99 at $desk_n (ms)" "$desk_fig" 100
 printf "%-44s %12s %12s  %s\n" "SIGTERM exit status / time (ms)" "$term_rc / $term_ms" "0 / 3000" \
 	"$([ "$term_rc" = 0 ] && echo ok || echo FAIL)"
 echo
