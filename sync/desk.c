@@ -168,7 +168,10 @@ static void read_row(sqlite3_stmt *st, desk_row *r)
 	r->purged = sqlite3_column_int64(st, 11) != 0;
 }
 
-/* Rejected and closed requests come after the open ones, newest first. */
+/* Rejected and closed requests come after the open ones, newest first.
+ * The ORDER BY below is queue.c's index requests_desk_order (migration 4)
+ * expression for expression: change one, change both, and rerun
+ * tests/bench_desk (a page must not sort the whole table). */
 #define DONE_FLAG "(r.state IN ('rejected', 'closed'))"
 
 queue_err desk_list(queue *q, desk_filter f, const char *ticket_query, int64_t now, int offset,
