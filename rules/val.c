@@ -107,46 +107,63 @@ bool val_code_is_warning(val_code c)
 
 /* ---- UTF-8 ------------------------------------------------------------------ */
 
-/*
- * Decode the code point at S into *CP and return its length in bytes (1-4),
- * or 0 when S starts an invalid or cut sequence. Each continuation byte is
- * checked before the next is read, so a NUL stops it: never reads past the
- * terminator. The NUL itself decodes as U+0000 of length 1.
- */
-static int utf8_next(const unsigned char *s, uint32_t *cp)
+int val_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
-	unsigned char c = s[0];
+	const unsigned char *s = (const unsigned char *)str;
 	uint32_t v, min;
-	int n;
+	size_t len;
 
-	if (c < 0x80) {
-		*cp = c;
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
 	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		v = c & 0x1Fu;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2;
+		v = s[0] & 0x1Fu;
 		min = 0x80;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 3;
-		v = c & 0x0Fu;
+	} else if ((s[0] & 0xF0) == 0xE0) {
+		len = 3;
+		v = s[0] & 0x0Fu;
 		min = 0x800;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		v = c & 0x07u;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4;
+		v = s[0] & 0x07u;
 		min = 0x10000;
 	} else {
 		return 0;
 	}
-	for (int i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
+	for (size_t i = 1; i < len; i++) {
+		if (i >= n || (s[i] & 0xC0) != 0x80)
 			return 0;
 		v = (v << 6) | (s[i] & 0x3Fu);
 	}
 	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 		return 0;
 	*cp = v;
-	return n;
+	return (int)len;
+}
+
+bool val_utf8_valid(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		int len = val_utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0 || cp == 0)
+			return false;
+		i += (size_t)len;
+	}
+	return true;
+}
+
+/* The code point at the NUL-terminated S (see val_utf8_decode()). */
+static int utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	return val_utf8_decode((const char *)s, 4, cp);
 }
 
 int val_utf8_len(const char *s)

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum val_code {
 	VAL_OK = 0,
@@ -128,6 +129,18 @@ bool val_code_is_warning(val_code c);
  * and cut sequences are invalid). S NULL counts as "" (0).
  */
 int val_utf8_len(const char *s);
+
+/*
+ * Decode the code point that starts S[0..N) into *CP and return its length in
+ * bytes (1-4), or 0 when N is 0 or S starts an invalid or cut sequence (the
+ * rules of val_utf8_len()). Bytes are read in order and reading stops at the
+ * first that does not fit, so on a NUL-terminated string any N of at least 4
+ * never reads past the terminator. A NUL decodes as U+0000 of length 1.
+ */
+int val_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* S[0..N) is well-formed UTF-8 without a NUL (S NULL only with N 0). */
+bool val_utf8_valid(const char *s, size_t n);
 
 /* ---- e-mail ---------------------------------------------------------------- */
 

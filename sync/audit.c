@@ -25,6 +25,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "val.h"
 
 #define HASH_LEN 64
 #define ENCODING_TAG "kiosk-audit-v1\n"
@@ -36,38 +37,17 @@ _Static_assert(AUDIT_HASH_HEX == HASH_LEN + 1, "a hash in hex and its NUL");
 
 /* ---- text rules ------------------------------------------------------------------ */
 
-bool audit_text_ok(const char *str, size_t n)
+bool audit_text_ok(const char *s, size_t n)
 {
-	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
+
 	while (i < n) {
-		unsigned c = s[i], cp, min;
-		size_t len;
-		if (c < 0x20 || c == 0x7F)
+		uint32_t cp;
+		int len = val_utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0 || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
 			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2, cp = c & 0x1F, min = 0x80;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3, cp = c & 0x0F, min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || (cp >= 0x80 && cp <= 0x9F))
-			return false;
-		i += len;
+		i += (size_t)len;
 	}
 	return true;
 }

@@ -23,6 +23,7 @@
 #include <sqlite3.h>
 
 #include "reqjson.h"
+#include "val.h"
 #include "store.h"
 
 /* ---- schema ------------------------------------------------------------------ */
@@ -623,43 +624,6 @@ static bool col_kind(sqlite3_stmt *st, int col, queue_kind *out)
 		}
 	}
 	return false;
-}
-
-/* S[0..N) is well-formed UTF-8 (no overlong form, no surrogate, nothing
- * above U+10FFFF) without a NUL. */
-static bool utf8_ok(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i], cp, min;
-		size_t len;
-		if (c == 0)
-			return false;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			len = 2, cp = c & 0x1F, min = 0x80;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3, cp = c & 0x0F, min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4, cp = c & 0x07, min = 0x10000;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += len;
-	}
-	return true;
 }
 
 /* The wall clock in epoch milliseconds, for updated_at where the caller
@@ -1392,7 +1356,7 @@ static bool outbox_add_ok(queue_kind kind, const char *payload, size_t len)
 	    kind != QUEUE_KIND_COMPLAINT_NOTE)
 		return false;
 	return payload != NULL && len > 0 && len <= PAYLOAD_MAX &&
-	       utf8_ok((const unsigned char *)payload, len);
+	       val_utf8_valid(payload, len);
 }
 
 queue_err queue_outbox_add(queue *q, queue_kind kind, const char *payload, size_t len, int64_t *seq)

@@ -24,6 +24,8 @@
 
 #include <jansson.h>
 
+#include "val.h"
+
 enum {
 	NAME_MAX_LEN = 40, /* longest enum wire name we ever read, NUL included */
 	PATH_MAX_LEN = 48, /* "fields.institution.requested" and friends */
@@ -79,46 +81,6 @@ const char *reqjson_err_name(reqjson_err e)
 	if ((unsigned)e < sizeof err_names / sizeof err_names[0] && err_names[e])
 		return err_names[e];
 	return "unknown reqjson error";
-}
-
-/* Strict UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF),
- * the same rules jansson applies, so what we encode it also decodes. */
-static bool utf8_ok(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		size_t len;
-		uint32_t cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if (c >= 0xC2 && c <= 0xDF) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3F);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += len;
-	}
-	return true;
 }
 
 /* T is "" or a ticket exactly as ticket_parse() normalises it. */
@@ -179,7 +141,7 @@ static void enc_str(enc *e, json_t *obj, const char *key, const char *buf, size_
 	if (e->err)
 		return;
 	size_t n = strnlen(buf, cap);
-	if (n == cap || !utf8_ok(buf, n)) {
+	if (n == cap || !val_utf8_valid(buf, n)) {
 		e->err = REQJSON_ERR_INVALID;
 		return;
 	}
@@ -377,7 +339,7 @@ static bool dec_copy(dec *d, json_t *v, char *buf, size_t cap, const char *path)
 		return dec_fail(d, REQJSON_ERR_VALUE, path, "string too long");
 	/* jansson refuses \u0000 without JSON_ALLOW_NUL; check anyway, since a
 	 * NUL inside would silently cut the value. */
-	if (memchr(s, '\0', n) != NULL || !utf8_ok(s, n))
+	if (memchr(s, '\0', n) != NULL || !val_utf8_valid(s, n))
 		return dec_fail(d, REQJSON_ERR_VALUE, path, "bad characters");
 	memcpy(buf, s, n);
 	memset(buf + n, 0, cap - n);

@@ -30,6 +30,7 @@
 #include "complaint.h"
 #include "figures.h"
 #include "fixture_dir.h"
+#include "fixture_outbox.h"
 #include "fixture_req.h"
 #include "queue.h"
 #include "store.h"
@@ -556,33 +557,10 @@ static void complaint_at(fx *f, int64_t at, char number[COMPLAINT_NUMBER_MAX])
 	assert_int_equal(complaint_file(f->q, KIOSK, &d, at, number), QUEUE_OK);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Claim and settle DONE every due outbox entry (the central service took them). */
+/* Empty the outbox as the central service would. */
 static void drain(fx *f)
 {
-	queue_entry e[16];
-	queue_result res[16];
-	int64_t wait;
-	int n;
-	for (;;) {
-		assert_int_equal(queue_outbox_claim(f->q, now_ms(), 16, e, &n, &wait), QUEUE_OK);
-		if (n == 0)
-			break;
-		for (int i = 0; i < n; i++) {
-			memset(&res[i], 0, sizeof res[i]);
-			res[i].seq = e[i].seq;
-			res[i].outcome = QUEUE_OUT_DONE;
-			res[i].http_status = 201;
-			queue_entry_wipe(&e[i]);
-		}
-		assert_int_equal(queue_outbox_settle(f->q, res, n, now_ms()), QUEUE_OK);
-	}
+	assert_true(fx_drain_outbox(f->q) >= 0);
 }
 
 static void act(fx *f, const char *number, complaint_action a, rrole role, int64_t at)

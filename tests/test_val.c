@@ -191,6 +191,27 @@ static void test_utf8_len(void **state)
 	assert_int_equal(val_utf8_len(NULL), 0);
 }
 
+/* The bounded decoder never reads past N and the validator refuses a NUL:
+ * what the outbox, the audit log and the JSON codec rely on. */
+static void test_utf8_bounded(void **state)
+{
+	uint32_t cp = 0;
+
+	(void)state;
+	assert_int_equal(val_utf8_decode("\xc3\xa9", 2, &cp), 2);
+	assert_int_equal(cp, 0xE9);
+	assert_int_equal(val_utf8_decode("\xc3\xa9", 1, &cp), 0); /* cut by N */
+	assert_int_equal(val_utf8_decode("\xf0\x9f\x98\x80", 3, &cp), 0);
+	assert_int_equal(val_utf8_decode("\xf0\x9f\x98\x80", 4, &cp), 4);
+	assert_int_equal(cp, 0x1F600);
+	assert_int_equal(val_utf8_decode("a", 0, &cp), 0);
+	assert_true(val_utf8_valid("Pekalongan \xc3\xa9", 13));
+	assert_true(val_utf8_valid(NULL, 0));
+	assert_false(val_utf8_valid("ab\0cd", 5));       /* a NUL inside */
+	assert_false(val_utf8_valid("ab\xc3\xa9", 3));    /* cut at the end */
+	assert_false(val_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+}
+
 /* ---- e-mail -------------------------------------------------------------- */
 
 struct io_case {
@@ -913,6 +934,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codes),
 		cmocka_unit_test(test_utf8_len),
+		cmocka_unit_test(test_utf8_bounded),
 		cmocka_unit_test(test_email),
 		cmocka_unit_test(test_phone),
 		cmocka_unit_test(test_name),
