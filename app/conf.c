@@ -1357,6 +1357,7 @@ void conf_defaults(conf *out)
 	out->reader.type = CONF_READER_SIM;
 	out->log.level = 2; /* info */
 	out->storage.retention_days = 30;
+	out->diag.min_free_disk_mb = 200;
 	out->reader.timeout_ms = 3000;
 	out->central.timeout_ms = 15000;
 	out->central.retry_base_ms = 1000;

@@ -24,6 +24,7 @@ enum {
 	CONF_WINDOWS_MAX = 4, /* service windows per day */
 	CONF_PHONES_MAX = 4,
 	CONF_ALLOW_MAX = 8,   /* USB VID:PID allowlist entries */
+	CONF_EXPORT_DIRS_MAX = 4, /* [diagnostics] export_dirs entries */
 };
 
 typedef enum { CONF_PORTRAIT = 0, CONF_LANDSCAPE = 1 } conf_orientation;
@@ -114,6 +115,14 @@ typedef struct conf {
 		char database[CONF_PATH_MAX]; /* [storage] database: absolute path */
 		int retention_days;           /* [storage] retention_days (optional, 30) */
 	} storage;
+
+	struct {
+		int min_free_disk_mb; /* [diagnostics] min_free_disk_mb: below it storage.disk fails
+					 (optional, 200; warns below twice that) */
+		char export_dirs[CONF_EXPORT_DIRS_MAX][CONF_PATH_MAX]; /* [diagnostics] export_dirs =
+									  a; b (optional) */
+		int n_export_dirs;
+	} diag;
 
 	struct {
 		int level; /* [log] level: error|warn|info|debug -> 0..3 (optional, info) */
