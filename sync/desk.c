@@ -294,6 +294,8 @@ static desk_entry_state entry_state(const char *s)
 		return DESK_E_DONE;
 	if (strcmp(s, "dead") == 0)
 		return DESK_E_DEAD;
+	if (strcmp(s, "discarded") == 0)
+		return DESK_E_DISCARDED;
 	return DESK_E_NONE;
 }
 
@@ -307,7 +309,8 @@ static queue_err load_extras(queue *q, const char *ticket, desk_case *out)
 		 " (SELECT count(*) FROM conflicts u WHERE u.request_id = c.request_id AND u.seen_at IS NULL)"
 		 " FROM conflicts c JOIN requests r ON r.id = c.request_id"
 		 " WHERE r.ticket = ?1 AND c.seen_at IS NULL ORDER BY c.id DESC LIMIT 1"),
-		"SELECT count(*) FROM outbox WHERE ticket = ?1 AND ticket <> '' AND state <> 'done'",
+		("SELECT count(*) FROM outbox WHERE ticket = ?1 AND ticket <> ''"
+		 " AND state NOT IN ('done', 'discarded')"),
 		("SELECT state, last_error FROM outbox WHERE ticket = ?1 AND ticket <> '' AND kind = 'revocation'"
 		 " ORDER BY seq DESC LIMIT 1"),
 	};
@@ -605,7 +608,7 @@ queue_err desk_request_revocation(queue *q, const char *ticket, const char *seri
 		 * (the certificate is revoked, or the first is still on its way). */
 		rc = store_prepare(q,
 			     "SELECT count(*) FROM outbox WHERE ticket = ?1 AND ticket <> ''"
-			     " AND kind = 'revocation' AND state <> 'done'",
+			     " AND kind = 'revocation' AND state NOT IN ('done', 'discarded')",
 			     &st);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_bind_text(st, 1, ticket, -1, SQLITE_STATIC);

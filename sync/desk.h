@@ -92,6 +92,7 @@ typedef enum desk_entry_state {
 	DESK_E_IN_FLIGHT, /* being sent right now */
 	DESK_E_DONE,      /* the central service has it (or it was superseded) */
 	DESK_E_DEAD,      /* refused for good: a technician looks at it */
+	DESK_E_DISCARDED, /* given up by a technician: never sent; may be asked for again */
 } desk_entry_state;
 
 /* A central decision that overrode the local state (queue_apply_changes()). */

@@ -173,6 +173,48 @@
 	"CREATE INDEX conflicts_unseen ON conflicts (request_id) WHERE seen_at IS NULL;" \
 	"CREATE INDEX requests_by_state ON requests (state, submitted_at);"
 
+/*
+ * Version 5 (the technician's discard, issue 7): a dead letter the
+ * technician gives up on for good (the central service refused it and
+ * the applicant was told to come back) becomes 'discarded': never claimed
+ * again, holding nothing back, its payload emptied like a done entry's
+ * (a CHECK), its attempts, status and technician's reason kept as the
+ * record of what happened. SQLite cannot change a CHECK, so outbox is
+ * rebuilt exactly as in version 3, with every column, every row as it was,
+ * sqlite_sequence's high-water mark and the three indexes it had after
+ * version 4 (outbox_next, outbox_dead, outbox_by_ticket; version 4 added
+ * none to outbox). No row of version 4 can break the new CHECKs: they only
+ * allow more.
+ */
+#define MIGRATION_5 \
+	"CREATE TABLE outbox_v5 (" \
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT," \
+	" idem_key TEXT UNIQUE NOT NULL CHECK (length(idem_key) = 32)," \
+	" kind TEXT NOT NULL" \
+	"  CHECK (kind IN ('request', 'event', 'complaint', 'survey', 'revocation', 'complaint_note'))," \
+	" ref_id INTEGER CHECK ((ref_id IS NOT NULL) = (kind IN ('request', 'event')))," \
+	" ticket TEXT NOT NULL DEFAULT ''," \
+	" payload TEXT NOT NULL," \
+	" attempts INTEGER NOT NULL DEFAULT 0," \
+	" next_attempt_at INTEGER NOT NULL DEFAULT 0," \
+	" last_error TEXT," \
+	" http_status INTEGER," \
+	" state TEXT NOT NULL DEFAULT 'pending'" \
+	"  CHECK (state IN ('pending', 'in_flight', 'done', 'dead', 'discarded'))," \
+	" updated_at INTEGER," \
+	" CHECK (state NOT IN ('done', 'discarded') OR payload = '')" \
+	") STRICT;" \
+	"INSERT INTO outbox_v5 SELECT seq, idem_key, kind, ref_id, ticket, payload, attempts," \
+	" next_attempt_at, last_error, http_status, state, updated_at FROM outbox ORDER BY seq;" \
+	"DELETE FROM sqlite_sequence WHERE name = 'outbox_v5';" \
+	"INSERT INTO sqlite_sequence (name, seq)" \
+	" SELECT 'outbox_v5', seq FROM sqlite_sequence WHERE name = 'outbox';" \
+	"DROP TABLE outbox;" \
+	"ALTER TABLE outbox_v5 RENAME TO outbox;" \
+	"CREATE INDEX outbox_next ON outbox (state, seq) WHERE state IN ('pending', 'in_flight');" \
+	"CREATE INDEX outbox_dead ON outbox (seq) WHERE state = 'dead';" \
+	"CREATE INDEX outbox_by_ticket ON outbox (ticket, seq) WHERE ticket <> '';"
+
 static const char *const migrations[] = {
 	/* 1 */
 	"CREATE TABLE requests ("
@@ -277,7 +319,10 @@ static const char *const migrations[] = {
 	"CREATE INDEX requests_desk_order ON requests ((state IN ('rejected', 'closed')),"
 	" (CASE WHEN (state IN ('rejected', 'closed')) THEN -submitted_at ELSE deadline_at END),"
 	" (CASE WHEN (state IN ('rejected', 'closed')) THEN -id ELSE submitted_at END), id);"
-	"CREATE INDEX events_by_to_state ON events (to_state, request_id, at);"
+	"CREATE INDEX events_by_to_state ON events (to_state, request_id, at);",
+
+	/* 5 (the technician's discard, issue 7) */
+	MIGRATION_5,
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -303,6 +348,7 @@ enum stmt_id {
 	ST_COUNT_IN_FLIGHT,
 	ST_COUNT_DONE,
 	ST_COUNT_DEAD,
+	ST_COUNT_DISCARDED,
 	ST_CLAIM_SCAN,
 	ST_CLAIM_MARK,
 	ST_SETTLE_DONE,
@@ -313,6 +359,8 @@ enum stmt_id {
 	ST_DEAD_LIST,
 	ST_REVIVE_ALL,
 	ST_REVIVE_ONE,
+	ST_DISCARD_ALL,
+	ST_DISCARD_ONE,
 	ST_MARK_GET,
 	ST_MARK_SET,
 	ST_PURGE_FIND,
@@ -360,13 +408,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 		     " ORDER BY id",
 	[ST_NOTE_INSERT] = "INSERT INTO notifications (request_id, channel, kind, at, text)"
 			   " SELECT id, ?2, ?3, ?4, ?5 FROM requests WHERE ticket = ?1",
-	/* done and all walk the table (diagnostics only); the others the
-	 * small partial indexes, so the engine can show them after each batch. */
+	/* done, discarded and all walk the table (diagnostics only); the others
+	 * the small partial indexes, so the engine can show them after each batch. */
 	[ST_COUNT_ALL] = "SELECT count(*) FROM outbox",
 	[ST_COUNT_PENDING] = "SELECT count(*) FROM " IN_NEXT " AND state = 'pending'",
 	[ST_COUNT_IN_FLIGHT] = "SELECT count(*) FROM " IN_NEXT " AND state = 'in_flight'",
 	[ST_COUNT_DONE] = "SELECT count(*) FROM outbox WHERE state = 'done'",
 	[ST_COUNT_DEAD] = "SELECT count(*) FROM outbox INDEXED BY outbox_dead WHERE state = 'dead'",
+	[ST_COUNT_DISCARDED] = "SELECT count(*) FROM outbox WHERE state = 'discarded'",
 	/* A request entry sends requests.payload: the bytes stored at submit
 	 * (retention only rewrites them once every entry is done). */
 	[ST_CLAIM_SCAN] =
@@ -401,11 +450,18 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  " updated_at = ?1 WHERE state = 'dead'",
 	[ST_REVIVE_ONE] = "UPDATE outbox SET state = 'pending', next_attempt_at = 0, updated_at = ?2"
 			  " WHERE seq = ?1 AND state = 'dead'",
+	/* Numbered as the revive statements, the technician's reason last:
+	 * dead_letters_update() binds either pair the same way. */
+	[ST_DISCARD_ALL] = "UPDATE outbox INDEXED BY outbox_dead SET state = 'discarded', payload = '',"
+			   " updated_at = ?1, last_error = ?2 WHERE state = 'dead'",
+	[ST_DISCARD_ONE] = "UPDATE outbox SET state = 'discarded', payload = '', updated_at = ?2,"
+			   " last_error = ?3 WHERE seq = ?1 AND state = 'dead'",
 	[ST_MARK_GET] = "SELECT value FROM marks WHERE name = ?1",
 	[ST_MARK_SET] = "INSERT INTO marks (name, value) VALUES (?1, ?2)"
 			" ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 	/* A request whose request or event entry is not done yet keeps its
-	 * data: the entry may still need it (a dead one may be revived). */
+	 * data: the entry may still need it (a dead one may be revived). A
+	 * discarded entry never will: it holds nothing back, as a done one. */
 	[ST_PURGE_FIND] = "SELECT id FROM requests INDEXED BY requests_unpurged"
 			  " WHERE purged_at IS NULL AND state = 'closed' AND updated_at <= ?1"
 			  " AND ticket NOT IN (SELECT ticket FROM " IN_NEXT ")"
@@ -1268,6 +1324,7 @@ queue_err queue_outbox_count(queue *q, const char *state, int64_t *out)
 		{"in_flight", ST_COUNT_IN_FLIGHT},
 		{"done", ST_COUNT_DONE},
 		{"dead", ST_COUNT_DEAD},
+		{"discarded", ST_COUNT_DISCARDED},
 	};
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -1690,20 +1747,22 @@ queue_err queue_outbox_dead(queue *q, queue_letter *out, int max, int *n)
 	return QUEUE_OK;
 }
 
-queue_err queue_outbox_revive(queue *q, int64_t seq, int64_t *n)
+/*
+ * The technician's move of dead letter SEQ (0: every dead letter) with the
+ * statement pair ONE / ALL: the ALL statement takes ?1 the time and ?2
+ * WHY, the ONE statement ?1 SEQ, ?2 the time and ?3 WHY; WHY NULL for a
+ * pair without a reason. One statement, so one durable transaction.
+ */
+static queue_err dead_letters_update(queue *q, int64_t seq, enum stmt_id one, enum stmt_id all,
+				     const char *why, int64_t *n)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = q->st[seq == 0 ? all : one];
 	int rc;
 
-	if (seq < 0)
-		return QUEUE_ERR_INVALID;
-	if (seq == 0) {
-		st = q->st[ST_REVIVE_ALL];
-		rc = bind(st, "i", wall_ms());
-	} else {
-		st = q->st[ST_REVIVE_ONE];
-		rc = bind(st, "ii", seq, wall_ms());
-	}
+	if (seq == 0)
+		rc = bind(st, why ? "it" : "i", wall_ms(), why);
+	else
+		rc = bind(st, why ? "iit" : "ii", seq, wall_ms(), why);
 	if (rc == SQLITE_OK)
 		rc = run(st);
 	else
@@ -1716,6 +1775,22 @@ queue_err queue_outbox_revive(queue *q, int64_t seq, int64_t *n)
 	if (n)
 		*n = changed;
 	return QUEUE_OK;
+}
+
+queue_err queue_outbox_revive(queue *q, int64_t seq, int64_t *n)
+{
+	if (seq < 0)
+		return QUEUE_ERR_INVALID;
+	return dead_letters_update(q, seq, ST_REVIVE_ONE, ST_REVIVE_ALL, NULL, n);
+}
+
+queue_err queue_outbox_discard(queue *q, int64_t seq, const char *why, int64_t *n)
+{
+	size_t len = why ? strnlen(why, QUEUE_REASON_MAX) : 0;
+
+	if (seq < 0 || len == 0 || len >= QUEUE_REASON_MAX || !val_utf8_valid(why, len))
+		return QUEUE_ERR_INVALID;
+	return dead_letters_update(q, seq, ST_DISCARD_ONE, ST_DISCARD_ALL, why, n);
 }
 
 queue_err queue_mark_get(queue *q, queue_mark m, int64_t *out)
@@ -2057,8 +2132,8 @@ static queue_err purge_one(queue *q, int64_t id, int64_t now)
 		else
 			done(st);
 	}
-	/* Its outbox entries are all done, and a done entry's payload is ''
-	 * already (a CHECK of the table): nothing left to empty there. */
+	/* Its outbox entries are all done or discarded, and such an entry's
+	 * payload is '' already (a CHECK of the table): nothing left to empty. */
 	return rc == SQLITE_OK ? QUEUE_OK : map_write(rc);
 }
 

@@ -70,7 +70,7 @@ queue_err queue_hold_write_lock(queue *q, bool hold);
 /* Name of E for logs ("database busy"); never NULL, never personal data. */
 const char *queue_err_name(queue_err e);
 
-#define QUEUE_SCHEMA_VERSION 4 /* the user_version queue_open() migrates to */
+#define QUEUE_SCHEMA_VERSION 5 /* the user_version queue_open() migrates to */
 #define QUEUE_BUSY_TIMEOUT_DEFAULT_MS 2000
 #define QUEUE_EVENTS_MAX 32 /* events a status holds (rstate has no cycles: a
 			       history has at most RSTATE_COUNT - 1 events) */
@@ -212,10 +212,11 @@ queue_err queue_add_note(queue *q, const char *ticket, const queue_note *n);
 
 /*
  * Number of outbox entries in STATE ("pending", "in_flight", "done",
- * "dead"), or of all entries when STATE is NULL, into *OUT (OUT, not NULL;
- * untouched on error). pending, in_flight and dead are read from small
- * indexes (cheap after every batch); done and all walk the whole table
- * (diagnostics only: tens of milliseconds at a million entries).
+ * "dead", "discarded"), or of all entries when STATE is NULL, into *OUT
+ * (OUT, not NULL; untouched on error). pending, in_flight and dead are read
+ * from small indexes (cheap after every batch); done, discarded and all
+ * walk the whole table (diagnostics only: tens of milliseconds at a million
+ * entries).
  * Returns QUEUE_OK; QUEUE_ERR_INVALID for another STATE; QUEUE_ERR_BUSY,
  * QUEUE_ERR_IO, QUEUE_ERR_NOMEM.
  */
@@ -242,19 +243,21 @@ void queue_status_wipe(queue_status *s);
  *
  * Entries are sent in outbox.seq order (the local order, never the wall
  * clock). One entry's life: pending -> (claim) in_flight -> (settle) done,
- * dead, or pending again with a later next_attempt_at. An entry left
+ * dead, or pending again with a later next_attempt_at; a dead entry goes
+ * back to pending (the technician's retry, queue_outbox_revive()) or, for
+ * good, to discarded (queue_outbox_discard(), schema version 5). An entry left
  * in_flight by a crash goes back to pending with queue_outbox_recover(),
  * which the engine calls once when it starts, before its first claim; it
  * keeps its idempotency key, so its resend is recognised centrally.
  * A retried entry holds back every pending entry after it (an event never
- * overtakes its request); a dead entry holds back nothing.
+ * overtakes its request); a dead or discarded entry holds back nothing.
  * Times in milliseconds are epoch milliseconds (the engine's wall clock);
  * a next_attempt_at more than QUEUE_RETRY_CLAMP_MS in the future (the clock
  * was set back) counts as due now.
  */
 
 #define QUEUE_RETRY_CLAMP_MS (3600 * 1000LL)
-#define QUEUE_REASON_MAX 160 /* bytes of a last_error / dead reason, NUL included */
+#define QUEUE_REASON_MAX 160 /* bytes of a last_error / dead or discard reason, NUL included */
 #define QUEUE_IDEM_KEY_LEN 32
 
 /* What an outbox entry carries, and so which endpoint takes it. */
@@ -385,6 +388,28 @@ queue_err queue_outbox_dead(queue *q, queue_letter *out, int max, int *n);
  * QUEUE_ERR_INVALID for a negative SEQ. One durable statement. */
 queue_err queue_outbox_revive(queue *q, int64_t seq, int64_t *n);
 
+/*
+ * Dead letter SEQ (or every dead letter when SEQ is 0) to discarded, for
+ * good: the technician's "discard" when it will never be delivered (the
+ * central service refused it for good and the applicant was told to come
+ * back). A discarded entry is never claimed again and holds nothing back;
+ * its payload is emptied (it may hold personal data; a request entry's is
+ * empty already: the request itself stays in the store), last_error
+ * becomes WHY and updated_at now; its seq, kind, ticket, key, attempts,
+ * http_status and next_attempt_at stay, so the record of what happened
+ * does. queue_outbox_count(q, "discarded", ...) counts them; retention
+ * treats them as done (they need no data any more).
+ * WHY (not NULL): the technician's reason, shown to staff and in reports:
+ * non-empty, well-formed UTF-8, at most QUEUE_REASON_MAX - 1 bytes before
+ * its NUL; it must not hold personal data (say what was decided, not who).
+ * *N (OUT, may be NULL) how many. One durable statement: all or nothing.
+ * Returns QUEUE_OK; QUEUE_ERR_NOT_FOUND when SEQ names no dead letter (a
+ * pending, in-flight, done or discarded entry, or none; nothing changed);
+ * QUEUE_ERR_INVALID for a negative SEQ or a bad WHY (nothing changed);
+ * QUEUE_ERR_BUSY, QUEUE_ERR_FULL, QUEUE_ERR_IO, QUEUE_ERR_NOMEM.
+ */
+queue_err queue_outbox_discard(queue *q, int64_t seq, const char *why, int64_t *n);
+
 /* Sync bookkeeping that must survive a restart. */
 typedef enum queue_mark {
 	QUEUE_MARK_CHANGES_CURSOR, /* "changes_cursor": the last applied change feed seq */
@@ -460,13 +485,14 @@ queue_err queue_apply_changes(queue *q, const queue_change *c, int n, int64_t ne
 /*
  * Retention: remove the personal data of every request that is closed,
  * whose last event is at least RETENTION_DAYS (1..3650) days before NOW
- * (epoch s), and whose outbox entries are all done. Its payload becomes
- * its skeleton (ticket, kiosk, state, times; no field values), its notes'
- * texts become "", its outbox payloads "", and purged_at is set; the
- * ticket, nik_last4 and the event history stay, so the status screen still
- * shows the timeline. *N (OUT, may be NULL) gets how many were purged.
- * A request whose entry is dead keeps its data (a technician may revive
- * the entry). One transaction; secure_delete zeroes the freed bytes, and
+ * (epoch s), and whose outbox entries are all done or discarded (none
+ * pending, in flight or dead). Its payload becomes its skeleton (ticket,
+ * kiosk, state, times; no field values), its notes' texts become "", its
+ * outbox payloads "" (those of done and discarded entries are already),
+ * and purged_at is set; the ticket, nik_last4 and the event history stay,
+ * so the status screen still shows the timeline. *N (OUT, may be NULL) gets
+ * how many were purged. A request whose entry is dead keeps its data (a
+ * technician may revive the entry). One transaction; secure_delete zeroes the freed bytes, and
  * when something was purged the WAL, which still holds older images of
  * those pages, is checkpointed and truncated right after (waiting up to
  * busy_timeout_ms for readers; if it cannot, a later checkpoint does it).

@@ -18,6 +18,11 @@
  * settle, recover, dead letters, marks, change-feed pages) are checked by
  * what they leave in the file; retention is checked by searching the raw
  * database and WAL bytes for the purged person's NIK and name.
+ * Schema version 5 and the technician's discard: a version 4 file written
+ * with the DDL frozen below, a row in every table, is upgraded with every
+ * row, index and the high-water mark kept (and a failed upgrade leaves it
+ * as it was); a discarded dead letter loses its payload, keeps its record,
+ * is never claimed again and holds nothing back.
  * The people are made up (Siti Nur'aini, Budi Santoso).
  */
 #include <setjmp.h>
@@ -44,6 +49,7 @@
 #include "reqjson.h"
 #include "store.h"
 #include "fixture_dir.h"
+#include "fixture_outbox.h"
 
 #define NIK_SITI FX_NIK_SITI
 #define NIK_BUDI "3375010101900002"
@@ -1723,6 +1729,501 @@ static void test_dead_letters_revive(void **state)
 	queue_close(&q);
 }
 
+/* ---- schema version 5: the technician's discard ------------------------------------ */
+
+/* The discard reason a technician might type (UTF-8, an em dash). */
+#define WHY_GIVEN_UP "refused for good \xE2\x80\x94 applicant told to come back"
+
+/* Every row of every table of PATH (sqlite_sequence too), table by table in
+ * name order and rows in rowid order, each value typed: one malloc()ed
+ * string to compare before and after a migration. */
+static char *raw_dump(const char *path)
+{
+	sqlite3 *db = raw_open(path);
+	sqlite3_stmt *tables = NULL, *rows = NULL;
+	char *out = NULL, sql[160];
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+						" ORDER BY name",
+					    -1, &tables, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(tables) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(tables, 0);
+		fprintf(f, "[%s]\n", t);
+		snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" ORDER BY rowid", t);
+		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &rows, NULL), SQLITE_OK);
+		while (sqlite3_step(rows) == SQLITE_ROW) {
+			for (int c = 0; c < sqlite3_column_count(rows); c++) {
+				int type = sqlite3_column_type(rows, c);
+				if (type == SQLITE_NULL)
+					fputs(" null", f);
+				else if (type == SQLITE_INTEGER)
+					fprintf(f, " i:%lld", (long long)sqlite3_column_int64(rows, c));
+				else
+					fprintf(f, " t:'%s'", (const char *)sqlite3_column_text(rows, c));
+			}
+			fputc('\n', f);
+		}
+		sqlite3_finalize(rows);
+	}
+	sqlite3_finalize(tables);
+	sqlite3_close(db);
+	fclose(f);
+	return out;
+}
+
+/* What migrations 2 to 4 made of v1_ddl's tables, frozen here as a
+ * version 4 kiosk left them (the outbox as migration 3 rebuilt it, and
+ * every index it had): run after v1_ddl, it gives a version 4 file without
+ * the code that wrote one. Never edit it: it proves upgrades from 4. */
+static const char v4_over_v1_ddl[] =
+	"DROP TABLE outbox;" /* and outbox_due */
+	"CREATE TABLE outbox ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" idem_key TEXT UNIQUE NOT NULL CHECK (length(idem_key) = 32),"
+	" kind TEXT NOT NULL"
+	"  CHECK (kind IN ('request', 'event', 'complaint', 'survey', 'revocation', 'complaint_note')),"
+	" ref_id INTEGER CHECK ((ref_id IS NOT NULL) = (kind IN ('request', 'event'))),"
+	" ticket TEXT NOT NULL DEFAULT '',"
+	" payload TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" http_status INTEGER,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'in_flight', 'done', 'dead')),"
+	" updated_at INTEGER,"
+	" CHECK (state <> 'done' OR payload = '')"
+	") STRICT;"
+	"CREATE INDEX outbox_next ON outbox (state, seq) WHERE state IN ('pending', 'in_flight');"
+	"CREATE INDEX outbox_dead ON outbox (seq) WHERE state = 'dead';"
+	"CREATE INDEX outbox_by_ticket ON outbox (ticket, seq) WHERE ticket <> '';"
+	"CREATE TABLE marks (name TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;"
+	"ALTER TABLE requests ADD COLUMN purged_at INTEGER;"
+	"CREATE INDEX requests_unpurged ON requests (updated_at) WHERE purged_at IS NULL;"
+	"CREATE TABLE staff ("
+	" code TEXT PRIMARY KEY CHECK (length(code) BETWEEN 4 AND 8 AND code NOT GLOB '*[^0-9]*'),"
+	" name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),"
+	" role TEXT NOT NULL CHECK (role IN ('officer', 'supervisor', 'technician')),"
+	" pin_hash TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" disabled_at INTEGER"
+	") STRICT;"
+	"CREATE TABLE audit ("
+	" seq INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" role TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" target TEXT NOT NULL DEFAULT '',"
+	" detail TEXT NOT NULL DEFAULT '',"
+	" prev_hash TEXT NOT NULL,"
+	" hash TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE audit_head ("
+	" one INTEGER PRIMARY KEY CHECK (one = 1),"
+	" seq INTEGER NOT NULL,"
+	" hash TEXT NOT NULL"
+	") STRICT;"
+	"CREATE TABLE complaints ("
+	" id INTEGER PRIMARY KEY,"
+	" number TEXT UNIQUE NOT NULL,"
+	" kiosk_id TEXT NOT NULL,"
+	" category TEXT NOT NULL,"
+	" text TEXT NOT NULL,"
+	" ticket TEXT NOT NULL DEFAULT '',"
+	" contact TEXT NOT NULL DEFAULT '',"
+	" state TEXT NOT NULL CHECK (state IN ('open', 'responded', 'escalated', 'resolved')),"
+	" created_at INTEGER NOT NULL,"
+	" escalated_at INTEGER,"
+	" resolved_at INTEGER,"
+	" updated_at INTEGER NOT NULL,"
+	" purged_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX complaints_by_state ON complaints (state, created_at);"
+	"CREATE TABLE complaint_notes ("
+	" id INTEGER PRIMARY KEY,"
+	" complaint_id INTEGER NOT NULL REFERENCES complaints(id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('response', 'escalation', 'resolution')),"
+	" role TEXT NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" text TEXT NOT NULL"
+	") STRICT;"
+	"CREATE INDEX complaint_notes_by_complaint ON complaint_notes (complaint_id, id);"
+	"CREATE TABLE conflicts ("
+	" id INTEGER PRIMARY KEY,"
+	" request_id INTEGER NOT NULL REFERENCES requests(id),"
+	" local_state TEXT NOT NULL,"
+	" central_from TEXT NOT NULL,"
+	" central_to TEXT NOT NULL,"
+	" central_role TEXT NOT NULL,"
+	" central_actor TEXT NOT NULL,"
+	" at INTEGER NOT NULL,"
+	" seen_by TEXT,"
+	" seen_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX conflicts_unseen ON conflicts (request_id) WHERE seen_at IS NULL;"
+	"CREATE INDEX requests_by_state ON requests (state, submitted_at);"
+	"CREATE INDEX requests_desk_order ON requests ((state IN ('rejected', 'closed')),"
+	" (CASE WHEN (state IN ('rejected', 'closed')) THEN -submitted_at ELSE deadline_at END),"
+	" (CASE WHEN (state IN ('rejected', 'closed')) THEN -id ELSE submitted_at END), id);"
+	"CREATE INDEX events_by_to_state ON events (to_state, request_id, at);"
+	"PRAGMA user_version = 4;";
+
+/*
+ * A version 4 file as the version 4 code left it, a row in every table:
+ * Siti's request (received, then verified here: its event entry waits
+ * after a retry, due), Budi's request (its entry dead after 3 attempts,
+ * HTTP 409), a complaint whose entry is dead with its contact in the
+ * payload, a revocation in flight, a complaint note pending, a survey
+ * entry written and removed (sqlite_sequence 7 above max(seq) 6); a note,
+ * a mark, a technician with an audit entry, a complaint note, a conflict.
+ */
+static void make_v4_file(const char *path, char siti_t[TICKET_TEXT_MAX], char budi_t[TICKET_TEXT_MAX])
+{
+	req r;
+	rstate_event first;
+	char *json = NULL, *ev_json = NULL;
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1_ddl, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v4_over_v1_ddl, NULL, NULL, NULL), SQLITE_OK);
+
+	siti_request(900, &r, &first);
+	snprintf(siti_t, TICKET_TEXT_MAX, "%s", r.ticket);
+	assert_int_equal(reqjson_encode(&r, &json), REQJSON_OK);
+	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
+		     " deadline_at, target_at, updated_at) VALUES (1, ?1, 'PKL-DISKOMINFO-01',"
+		     " 'in_verification', '0001', ?2, ?3, ?4, ?5, ?6)",
+		 "ttiiii", r.ticket, json, T_SUBMIT, T_DEADLINE, T_TARGET, T_SUBMIT + 600);
+	reqjson_free(&json);
+	raw_exec(db, "INSERT INTO events VALUES (1, 1, 'draft', 'queued', 'applicant', 'PKL-DISKOMINFO-01',"
+		     " ?1, ''), (2, 1, 'queued', 'received', 'central', 'central', ?2, ''),"
+		     " (3, 1, 'received', 'in_verification', 'officer', 'verifikator01', ?3, '')",
+		 "iii", T_SUBMIT, T_SUBMIT + 10, T_SUBMIT + 600);
+	rstate_event ev = event(RSTATE_RECEIVED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verifikator01",
+				T_SUBMIT + 600, NULL);
+	assert_int_equal(reqjson_encode_event(r.ticket, &ev, &ev_json), REQJSON_OK);
+	raw_exec(db, "INSERT INTO outbox VALUES (1, '00000000000000000000000000000001', 'request', 1, ?1,"
+		     " '', 0, 0, NULL, 201, 'done', ?2)",
+		 "ti", r.ticket, T_SUBMIT * 1000 + 10000);
+	raw_exec(db, "INSERT INTO outbox VALUES (3, '00000000000000000000000000000003', 'event', 3, ?1,"
+		     " ?2, 1, ?3, 'HTTP 503 unavailable', 503, 'pending', ?4)",
+		 "ttii", r.ticket, ev_json, NOW_MS - 1000, NOW_MS - 31000);
+	raw_exec(db, "INSERT INTO outbox VALUES (5, '00000000000000000000000000000005', 'revocation', NULL,"
+		     " ?1, '{\"ticket\":\"x\"}', 0, 0, NULL, NULL, 'in_flight', ?2)",
+		 "ti", r.ticket, NOW_MS - 2000);
+	raw_exec(db, "INSERT INTO conflicts VALUES (1, 1, 'queued', 'queued', 'received', 'central',"
+		     " 'central', ?1, 'verifikator01', ?2)",
+		 "ii", T_SUBMIT + 10, T_SUBMIT + 700);
+	reqjson_free(&ev_json);
+
+	budi_request(901, &r, &first);
+	snprintf(budi_t, TICKET_TEXT_MAX, "%s", r.ticket);
+	assert_int_equal(reqjson_encode(&r, &json), REQJSON_OK);
+	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
+		     " deadline_at, target_at, updated_at) VALUES (2, ?1, 'PKL-DISKOMINFO-01', 'queued',"
+		     " '0002', ?2, ?3, ?4, ?5, ?3)",
+		 "ttiii", r.ticket, json, T_SUBMIT + 60, T_DEADLINE, T_TARGET);
+	reqjson_free(&json);
+	raw_exec(db, "INSERT INTO events VALUES (4, 2, 'draft', 'queued', 'applicant', 'PKL-DISKOMINFO-01',"
+		     " ?1, '')",
+		 "i", T_SUBMIT + 60);
+	raw_exec(db, "INSERT INTO outbox VALUES (2, '00000000000000000000000000000002', 'request', 2, ?1,"
+		     " '', 3, ?2, 'HTTP 409 ticket_exists', 409, 'dead', ?3)",
+		 "tii", r.ticket, NOW_MS - 60000, NOW_MS - 50000);
+	raw_exec(db, "INSERT INTO notifications VALUES (1, 2, 'sms', 'received', ?1, 'Permohonan diterima')",
+		 "i", T_SUBMIT + 61);
+
+	raw_exec(db, "INSERT INTO complaints (id, number, kiosk_id, category, text, contact, state,"
+		     " created_at, updated_at) VALUES (1, 'ADU-K01-20260102-0001', 'PKL-DISKOMINFO-01',"
+		     " 'service', 'Antrean terlalu lama', '081200000002', 'open', ?1, ?1)",
+		 "i", T_SUBMIT + 120);
+	raw_exec(db, "INSERT INTO outbox VALUES (4, '00000000000000000000000000000004', 'complaint', NULL,"
+		     " '', '{\"number\":\"ADU-K01-20260102-0001\",\"contact\":\"081200000002\"}', 2, 0,"
+		     " 'HTTP 400 invalid_body', 400, 'dead', ?1)",
+		 "i", NOW_MS - 40000);
+	raw_exec(db, "INSERT INTO complaint_notes VALUES (1, 1, 'response', 'officer', '0421', ?1,"
+		     " 'Kami periksa antreannya')",
+		 "i", T_SUBMIT + 300);
+	raw_exec(db, "INSERT INTO outbox VALUES (6, '00000000000000000000000000000006', 'complaint_note',"
+		     " NULL, '', '{\"number\":\"ADU-K01-20260102-0001\",\"kind\":\"response\"}', 0, 0, NULL,"
+		     " NULL, 'pending', ?1)",
+		 "i", NOW_MS - 30000);
+	raw_exec(db, "INSERT INTO outbox (seq, idem_key, kind, payload)"
+		     " VALUES (7, '00000000000000000000000000000007', 'survey', '{}')", "");
+	raw_exec(db, "DELETE FROM outbox WHERE seq = 7", "");
+
+	raw_exec(db, "INSERT INTO marks VALUES ('changes_cursor', 42)", "");
+	raw_exec(db, "INSERT INTO staff VALUES ('0420', 'Teknisi Satu', 'technician',"
+		     " '$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA', ?1, NULL)",
+		 "i", T_SUBMIT - 86400);
+	raw_exec(db, "INSERT INTO audit VALUES (1, ?1, '0420', 'technician', 'unlock', '', 'ok',"
+		     " printf('%064d', 0), printf('%064d', 1))",
+		 "i", T_SUBMIT + 900);
+	raw_exec(db, "INSERT INTO audit_head VALUES (1, 1, printf('%064d', 1))", "");
+	sqlite3_close(db);
+	req_wipe(&r);
+}
+
+/* The names and SQL of every index of PATH (autoindexes by name only). */
+static void raw_indexes(const char *path, char *out, size_t cap)
+{
+	raw_text(path, "SELECT group_concat(tbl_name || '.' || name || '=' || coalesce(sql, ''), char(10))"
+		       " FROM (SELECT * FROM sqlite_schema WHERE type = 'index' ORDER BY name)",
+		 out, cap);
+}
+
+static void test_upgrade_from_v4(void **state)
+{
+	char path[512], siti_t[TICKET_TEXT_MAX], budi_t[TICKET_TEXT_MAX];
+	char idx_before[4096], idx_after[4096], sql[1024];
+	int64_t seqs[16], wait, n = -1;
+	db_path(state, "v4", path, sizeof path);
+	make_v4_file(path, siti_t, budi_t);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
+	char *before = raw_dump(path);
+	raw_indexes(path, idx_before, sizeof idx_before);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+				       " AND tbl_name = 'outbox'"),
+			 4); /* outbox_next, outbox_dead, outbox_by_ticket, the idem_key's */
+
+	/* A table in the way of migration 5 makes it fail halfway: the file
+	 * stays version 4, every row and index as it was. */
+	sqlite3 *db = raw_open(path);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE outbox_v5 (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	queue *q = NULL;
+	assert_int_equal(queue_open(&q, path, NULL), QUEUE_ERR_IO);
+	assert_null(q);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), 4);
+	db = raw_open(path);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE outbox_v5", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	char *after = raw_dump(path);
+	assert_string_equal(after, before);
+	free(after);
+
+	q = open_ok(path, NULL);
+	assert_int_equal(raw_int(path, "PRAGMA user_version"), QUEUE_SCHEMA_VERSION);
+	/* Every row of every table kept as it was, seqs, keys, times, states,
+	 * payloads, and the sequence's high-water mark (7, above max(seq) 6). */
+	after = raw_dump(path);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	assert_int_equal(raw_int(path, "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'"), 7);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_sequence"), 1);
+	/* Every index there again, spelled as before; no trace of the copy. */
+	raw_indexes(path, idx_after, sizeof idx_after);
+	assert_string_equal(idx_after, idx_before);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%outbox_v5%'"),
+			 0);
+	/* The new CHECKs. */
+	raw_text(path, "SELECT sql FROM sqlite_schema WHERE name = 'outbox'", sql, sizeof sql);
+	assert_non_null(
+		strstr(sql, "CHECK (state IN ('pending', 'in_flight', 'done', 'dead', 'discarded'))"));
+	assert_non_null(strstr(sql, "CHECK (state NOT IN ('done', 'discarded') OR payload = '')"));
+	char ok[16];
+	raw_text(path, "PRAGMA integrity_check", ok, sizeof ok);
+	assert_string_equal(ok, "ok");
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+
+	/* The store works on it: recovery, the next batch in seq order (the
+	 * dead ones hold nothing back), a new entry after the high-water mark,
+	 * and the discard. */
+	assert_int_equal(count_state(q, "dead"), 2);
+	assert_int_equal(count_state(q, "discarded"), 0);
+	assert_int_equal(queue_outbox_recover(q, &n), QUEUE_OK);
+	assert_int_equal(n, 1);
+	int64_t seq = 0;
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_SURVEY, "{\"v\":1}", 7, &seq), QUEUE_OK);
+	assert_int_equal(seq, 8);
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 4);
+	assert_int_equal(seqs[0], 3);
+	assert_int_equal(seqs[1], 5);
+	assert_int_equal(seqs[2], 6);
+	assert_int_equal(seqs[3], 8);
+	assert_int_equal(queue_outbox_discard(q, 4, WHY_GIVEN_UP, &n), QUEUE_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq = 4 AND state = 'discarded'"
+				       " AND payload = '' AND attempts = 2 AND http_status = 400"),
+			 1);
+	queue_status st;
+	assert_int_equal(queue_lookup(q, budi_t, "0002", &st), QUEUE_OK);
+	assert_int_equal(st.n_notes, 1);
+	assert_int_equal(queue_lookup(q, siti_t, "0001", &st), QUEUE_OK);
+	assert_int_equal(st.r.state, RSTATE_IN_VERIFICATION);
+	assert_int_equal(st.n_events, 3);
+	queue_status_wipe(&st);
+	queue_close(&q);
+	/* Opened again: nothing more to migrate. */
+	q = open_ok(path, NULL);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox"), 7);
+	queue_close(&q);
+}
+
+static void test_dead_letters_discard(void **state)
+{
+	char path[512], text[256], key[40], sql[512];
+	int64_t seqs[16], wait, n = -1;
+	queue_letter l[8];
+	int got = -1;
+	db_path(state, "discard", path, sizeof path);
+	queue *q = open_ok(path, NULL);
+	submit_five(q, 800);
+	/* A complaint whose body holds its (made-up) contact: seq 6. */
+	static const char complaint[] = "{\"number\":\"ADU-K01-20260102-0002\",\"contact\":\"081200000003\"}";
+	assert_int_equal(queue_outbox_add(q, QUEUE_KIND_COMPLAINT, complaint, strlen(complaint), NULL),
+			 QUEUE_OK);
+	assert_int_equal(claim_seqs(q, NOW_MS, 16, seqs, &wait), 6);
+	queue_result rs[6] = {
+		result(1, QUEUE_OUT_DEAD, 409, "HTTP 409 ticket_exists", 0, 0),
+		result(2, QUEUE_OUT_DONE, 201, NULL, 0, 0),
+		result(3, QUEUE_OUT_DEAD, 422, "HTTP 422 invalid_nik", 0, 0),
+		result(4, QUEUE_OUT_DEAD, 400, "HTTP 400 invalid_body", 0, 0),
+		result(5, QUEUE_OUT_DONE, 201, NULL, 0, 0),
+		result(6, QUEUE_OUT_DEAD, 400, "HTTP 400 invalid_body", 0, 0),
+	};
+	assert_int_equal(queue_outbox_settle(q, rs, 6, NOW_MS), QUEUE_OK);
+	/* Request 1 moves on at the kiosk while its own entry is dead: seq 7,
+	 * pending behind it. */
+	char t1[TICKET_TEXT_MAX];
+	fx_ticket(800, t1);
+	rstate_event ev = event(RSTATE_QUEUED, RSTATE_IN_VERIFICATION, RROLE_OFFICER, "verifikator01",
+				T_SUBMIT + 5, NULL);
+	assert_int_equal(queue_append_event(q, t1, &ev, true), QUEUE_OK);
+	assert_int_equal(count_state(q, "dead"), 4);
+	assert_int_equal(count_state(q, "pending"), 1);
+	char *before = raw_dump(path);
+
+	/* Bad arguments change nothing. */
+	char long_why[QUEUE_REASON_MAX + 1];
+	memset(long_why, 'x', sizeof long_why);
+	long_why[QUEUE_REASON_MAX] = '\0'; /* QUEUE_REASON_MAX bytes: one too many */
+	assert_int_equal(queue_outbox_discard(q, -1, WHY_GIVEN_UP, &n), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_discard(q, 1, NULL, &n), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_discard(q, 1, "", &n), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_discard(q, 1, long_why, &n), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_discard(q, 0, long_why, &n), QUEUE_ERR_INVALID);
+	assert_int_equal(queue_outbox_discard(q, 1, "tolak \xC3\x28", &n), QUEUE_ERR_INVALID); /* bad byte */
+	assert_int_equal(queue_outbox_discard(q, 1, "tolak \xE2\x80", &n), QUEUE_ERR_INVALID); /* cut */
+	assert_int_equal(queue_outbox_discard(q, 1, "\xC0\xAF", &n), QUEUE_ERR_INVALID);       /* overlong */
+	/* No dead letter there: a done, a pending, an in-flight entry, none. */
+	assert_int_equal(queue_outbox_discard(q, 2, WHY_GIVEN_UP, &n), QUEUE_ERR_NOT_FOUND);
+	assert_int_equal(queue_outbox_discard(q, 7, WHY_GIVEN_UP, &n), QUEUE_ERR_NOT_FOUND);
+	assert_int_equal(queue_outbox_discard(q, 99, WHY_GIVEN_UP, &n), QUEUE_ERR_NOT_FOUND);
+	assert_int_equal(n, -1); /* untouched on error */
+	char *after = raw_dump(path);
+	assert_string_equal(after, before);
+	free(after);
+	free(before);
+	assert_int_equal(claim_seqs(q, NOW_MS, 1, seqs, &wait), 1);
+	assert_int_equal(seqs[0], 7);
+	assert_int_equal(queue_outbox_discard(q, 7, WHY_GIVEN_UP, &n), QUEUE_ERR_NOT_FOUND);
+	settle1(q, 7, QUEUE_OUT_UNSENT, 0, NULL, 0, NOW_MS);
+
+	/* Discard one, at its longest reason: discarded, payload gone, the
+	 * reason, the record kept. */
+	long_why[QUEUE_REASON_MAX - 1] = '\0';
+	raw_text(path, "SELECT idem_key FROM outbox WHERE seq = 3", key, sizeof key);
+	int64_t t0 = fx_now_ms();
+	assert_int_equal(queue_outbox_discard(q, 3, long_why, &n), QUEUE_OK);
+	assert_int_equal(n, 1);
+	raw_text(path, "SELECT last_error FROM outbox WHERE seq = 3", text, sizeof text);
+	assert_string_equal(text, long_why);
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM outbox WHERE seq = 3 AND state = 'discarded' AND payload = ''"
+		 " AND kind = 'request' AND attempts = 1 AND http_status = 422 AND idem_key = '%s'"
+		 " AND next_attempt_at = 0 AND updated_at >= %lld",
+		 key, (long long)t0);
+	assert_int_equal(raw_int(path, sql), 1);
+	/* The request itself stays: it is the store's, not the entry's. */
+	char t3[TICKET_TEXT_MAX];
+	queue_status st;
+	fx_ticket(802, t3);
+	assert_int_equal(queue_lookup(q, t3, "0001", &st), QUEUE_OK);
+	assert_string_equal(st.r.f[REQ_F_NAME].current, "Siti Nur'aini");
+	queue_status_wipe(&st);
+
+	/* The complaint's body, with its contact, is gone; its reason kept. */
+	assert_int_equal(queue_outbox_discard(q, 6, WHY_GIVEN_UP, NULL), QUEUE_OK);
+	raw_text(path, "SELECT last_error FROM outbox WHERE seq = 6", text, sizeof text);
+	assert_string_equal(text, WHY_GIVEN_UP);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq = 6 AND state = 'discarded'"
+				       " AND payload = '' AND kind = 'complaint' AND http_status = 400"),
+			 1);
+	assert_int_equal(
+		raw_int(path, "SELECT count(*) FROM outbox WHERE instr(payload, '081200000003') > 0"), 0);
+	/* Once discarded, neither discarded again, nor revived, nor a dead letter. */
+	assert_int_equal(queue_outbox_discard(q, 3, WHY_GIVEN_UP, &n), QUEUE_ERR_NOT_FOUND);
+	assert_int_equal(queue_outbox_revive(q, 3, &n), QUEUE_ERR_NOT_FOUND);
+	assert_int_equal(queue_outbox_dead(q, l, 8, &got), QUEUE_OK);
+	assert_int_equal(got, 2);
+	assert_int_equal(l[0].seq, 1);
+	assert_int_equal(l[1].seq, 4);
+	assert_int_equal(count_state(q, "discarded"), 2);
+	assert_int_equal(count_state(q, "dead"), 2);
+
+	/* Discard all: the remaining dead letters, request 1's own among them;
+	 * its later event goes out, held back by nothing. */
+	assert_int_equal(queue_outbox_discard(q, 0, WHY_GIVEN_UP, &n), QUEUE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(raw_int(path, "SELECT count(*) FROM outbox WHERE seq IN (1, 4)"
+				       " AND state = 'discarded' AND payload = '' AND attempts = 1"),
+			 2);
+	raw_text(path, "SELECT last_error FROM outbox WHERE seq = 1", text, sizeof text);
+	assert_string_equal(text, WHY_GIVEN_UP);
+	assert_int_equal(queue_outbox_dead(q, l, 8, &got), QUEUE_OK);
+	assert_int_equal(got, 0);
+	assert_int_equal(queue_outbox_discard(q, 0, WHY_GIVEN_UP, &n), QUEUE_OK); /* none left: fine */
+	assert_int_equal(n, 0);
+	assert_int_equal(queue_outbox_revive(q, 0, &n), QUEUE_OK); /* nothing dead to revive */
+	assert_int_equal(n, 0);
+	queue_entry e[8];
+	int k = 0;
+	assert_int_equal(queue_outbox_claim(q, NOW_MS, 8, e, &k, &wait), QUEUE_OK);
+	assert_int_equal(k, 1);
+	assert_int_equal(e[0].seq, 7);
+	assert_int_equal(e[0].kind, QUEUE_KIND_EVENT);
+	assert_string_equal(e[0].ticket, t1);
+	queue_entry_wipe(&e[0]);
+	settle1(q, 7, QUEUE_OUT_DONE, 201, NULL, 0, NOW_MS);
+	/* Never claimed again, not even by recovery. */
+	assert_int_equal(queue_outbox_recover(q, &n), QUEUE_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(claim_seqs(q, NOW_MS + 3600000, 16, seqs, &wait), 0);
+	assert_int_equal(wait, -1); /* nothing pending at all */
+
+	/* Counted by state; all is the sum. */
+	assert_int_equal(count_state(q, "discarded"), 4);
+	assert_int_equal(count_state(q, "done"), 3);
+	assert_int_equal(count_state(q, "dead"), 0);
+	assert_int_equal(count_state(q, "pending"), 0);
+	assert_int_equal(count_state(q, "in_flight"), 0);
+	assert_int_equal(count_state(q, NULL), 7);
+	int64_t c = -1;
+	assert_int_equal(queue_outbox_count(q, "Discarded", &c), QUEUE_ERR_INVALID);
+	assert_int_equal(c, -1);
+	/* The schema itself keeps a discarded entry's payload empty. */
+	sqlite3 *db = raw_open(path);
+	int rc = sqlite3_exec(db, "UPDATE outbox SET payload = '{}' WHERE seq = 6", NULL, NULL, NULL);
+	assert_int_equal(rc, SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+	queue_close(&q);
+	/* Durable: the same after a reopen. */
+	q = open_ok(path, NULL);
+	assert_int_equal(count_state(q, "discarded"), 4);
+	assert_int_equal(claim_seqs(q, NOW_MS + 3600000, 16, seqs, &wait), 0);
+	queue_close(&q);
+	assert_consistent(path);
+}
+
 static void test_marks(void **state)
 {
 	char path[512];
@@ -2587,6 +3088,8 @@ int main(void)
 		cmocka_unit_test(test_settle_outcomes),
 		cmocka_unit_test(test_recover_after_crash),
 		cmocka_unit_test(test_dead_letters_revive),
+		cmocka_unit_test(test_upgrade_from_v4),
+		cmocka_unit_test(test_dead_letters_discard),
 		cmocka_unit_test(test_marks),
 		cmocka_unit_test(test_apply_changes),
 		cmocka_unit_test(test_apply_central_wins),
