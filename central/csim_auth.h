@@ -51,7 +51,7 @@ typedef struct csim_auth_in {
 	const char *id, *time, *nonce, *sig;
 	const void *body; /* LEN bytes, may be NULL when LEN is 0 */
 	size_t len;
-	int64_t now;  /* the server's clock, epoch s */
+	int64_t now;  /* the server's clock, epoch s (csim_now(): with --clock-offset) */
 	int64_t skew; /* seconds allowed between X-Kiosk-Time and NOW */
 } csim_auth_in;
 

@@ -242,7 +242,7 @@ static void health(csim_app *app, csim_reply *out)
 	csim_answer a = {0};
 	if (atomic_load(&app->ready))
 		csim_answer_json(&a, 200,
-				 json_pack("{s:s,s:I,s:s}", "status", "ok", "time", (json_int_t)time(NULL),
+				 json_pack("{s:s,s:I,s:s}", "status", "ok", "time", (json_int_t)csim_now(app),
 					   "version", CSIM_VERSION));
 	else
 		csim_answer_error(&a, 503, "not_ready", "the service is starting or stopping");
@@ -299,7 +299,7 @@ static void after_faults(csim_app *app, const csim_fault_draw *d, csim_reply *ou
 
 static void v1_call(csim_app *app, const route *r, const csim_req *rq, const char *query, csim_reply *out)
 {
-	int64_t now = time(NULL);
+	int64_t now = time(NULL); /* for what is stored: the real time */
 	csim_auth_result ar;
 	csim_fault_draw d;
 	bool keyed = (r->flags & R_KEY) != 0, processed;
@@ -316,7 +316,7 @@ static void v1_call(csim_app *app, const route *r, const csim_req *rq, const cha
 			   .sig = rq->h_sig,
 			   .body = rq->body,
 			   .len = rq->len,
-			   .now = now,
+			   .now = csim_now(app), /* --clock-offset: judged as a wrong server clock would */
 			   .skew = CSIM_CLOCK_SKEW};
 	ar = csim_auth_check(app->kiosks, &in);
 	if (ar != CSIM_AUTH_OK) {

@@ -129,8 +129,30 @@ static void slow_free(void *cls)
 	free(s);
 }
 
-static enum MHD_Result send_reply(struct MHD_Connection *mc, csim_reply *r)
+void csim_http_date(int64_t t, char out[CSIM_HTTP_DATE_LEN])
 {
+	/* Not strftime(): the names must be English whatever the locale. */
+	static const char days[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || tm.tm_year < 0 - 1900 || tm.tm_year > 9999 - 1900) {
+		tt = 0; /* outside what IMF-fixdate can say: the epoch, a visibly wrong date */
+		gmtime_r(&tt, &tm);
+	}
+	/* The fields are in range after the check; the unsigned remainders tell
+	 * the compiler so (no truncation possible). */
+	snprintf(out, CSIM_HTTP_DATE_LEN, "%s, %02u %s %04u %02u:%02u:%02u GMT",
+		 days[(unsigned)tm.tm_wday % 7], (unsigned)tm.tm_mday % 100, months[(unsigned)tm.tm_mon % 12],
+		 (unsigned)(tm.tm_year + 1900) % 10000, (unsigned)tm.tm_hour % 100, (unsigned)tm.tm_min % 100,
+		 (unsigned)tm.tm_sec % 100);
+}
+
+static enum MHD_Result send_reply(const csim_app *app, struct MHD_Connection *mc, csim_reply *r)
+{
+	char date[CSIM_HTTP_DATE_LEN];
 	struct MHD_Response *resp = NULL;
 	enum MHD_Result ret;
 	slow *s;
@@ -151,6 +173,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *mc, csim_reply *r)
 	r->body = NULL; /* the response owns it now */
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	/* Ours, not libmicrohttpd's (suppressed at start): it carries --clock-offset. */
+	csim_http_date(csim_now(app), date);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_DATE, date);
 	if (r->replayed)
 		MHD_add_response_header(resp, "Idempotent-Replayed", "true");
 	if (r->allow)
@@ -267,7 +292,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *mc, const ch
 		free(rep.body);
 		return MHD_NO; /* MHD closes the connection without an answer */
 	}
-	ret = send_reply(mc, &rep);
+	ret = send_reply(app, mc, &rep);
 	return ret;
 }
 
@@ -282,14 +307,77 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
-csim_http *csim_http_start(csim_app *app, const char *bind, int port, char *why, size_t why_len)
+bool csim_http_tls_supported(void)
+{
+	return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
+
+typedef struct first_msg {
+	char text[256];
+} first_msg;
+
+/* Keep libmicrohttpd's first complaint, on one line: GnuTLS's reason for
+ * refusing a certificate comes before the general "Failed to initialize". */
+static void keep_log(void *cls, const char *fmt, va_list ap)
+{
+	first_msg *m = cls;
+	if (m->text[0])
+		return;
+	vsnprintf(m->text, sizeof m->text, fmt, ap);
+	m->text[strcspn(m->text, "\r\n")] = '\0';
+}
+
+static enum MHD_Result refuse_all(void *cls, struct MHD_Connection *mc, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)cls, (void)mc, (void)url, (void)method, (void)version, (void)upload, (void)upload_size;
+	(void)con_cls;
+	return MHD_NO;
+}
+
+int csim_http_tls_check(const csim_tls *tls, char *why, size_t why_len)
+{
+	first_msg m = {{0}};
+	struct MHD_Daemon *d;
+
+	/* No socket and no thread: libmicrohttpd loads the pair into GnuTLS at
+	 * start, which is the whole check. */
+	d = MHD_start_daemon(MHD_USE_TLS | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+			     refuse_all, NULL, MHD_OPTION_EXTERNAL_LOGGER, keep_log, &m,
+			     MHD_OPTION_HTTPS_MEM_CERT, tls->cert, MHD_OPTION_HTTPS_MEM_KEY, tls->key,
+			     MHD_OPTION_END);
+	if (d == NULL) {
+		snprintf(why, why_len, "--tls-cert/--tls-key refused: %s",
+			 m.text[0] ? m.text : "no reason given");
+		return -1;
+	}
+	MHD_stop_daemon(d);
+	return 0;
+}
+
+csim_http *csim_http_start(csim_app *app, const char *bind, int port, const csim_tls *tls, char *why,
+			   size_t why_len)
 {
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	/* Date comes from send_reply(), with the sim's clock. */
+	unsigned int flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+			     MHD_USE_ERROR_LOG | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	csim_http *h;
 	const union MHD_DaemonInfo *di;
+	/* The TLS options go last, replaced by MHD_OPTION_END for plain HTTP. */
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, tls ? tls->cert : NULL},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? tls->key : NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
 
 	if (inet_pton(AF_INET, bind, &sa.sin_addr) != 1) {
 		snprintf(why, why_len, "--bind %s: not an IPv4 address", bind);
+		return NULL;
+	}
+	if (tls && !csim_http_tls_supported()) {
+		snprintf(why, why_len, "this libmicrohttpd was built without TLS: it cannot serve HTTPS");
 		return NULL;
 	}
 	h = calloc(1, sizeof *h);
@@ -297,14 +385,16 @@ csim_http *csim_http_start(csim_app *app, const char *bind, int port, char *why,
 		snprintf(why, why_len, "out of memory");
 		return NULL;
 	}
-	h->d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-					MHD_USE_ERROR_LOG,
-				(uint16_t)port, NULL, NULL, on_request, app, MHD_OPTION_EXTERNAL_LOGGER,
-				mhd_log, app, MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_URI_LOG_CALLBACK, on_uri,
-				app, MHD_OPTION_NOTIFY_COMPLETED, on_done, app, MHD_OPTION_CONNECTION_TIMEOUT,
-				(unsigned int)IDLE_TIMEOUT_S, MHD_OPTION_END);
+	if (tls)
+		flags |= MHD_USE_TLS;
+	h->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, app,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, app, MHD_OPTION_SOCK_ADDR, &sa,
+				MHD_OPTION_URI_LOG_CALLBACK, on_uri, app, MHD_OPTION_NOTIFY_COMPLETED,
+				on_done, app, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)IDLE_TIMEOUT_S,
+				MHD_OPTION_ARRAY, tls ? tls_opts : &tls_opts[2], MHD_OPTION_END);
 	if (h->d == NULL) {
-		snprintf(why, why_len, "cannot listen on %s:%d (in use, or not allowed)", bind, port);
+		snprintf(why, why_len, "cannot listen on %s:%d%s (in use, or not allowed)", bind, port,
+			 tls ? " with TLS" : "");
 		free(h);
 		return NULL;
 	}

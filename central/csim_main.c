@@ -5,10 +5,12 @@
  *   kiosk-central-sim --port PORT --db FILE [--kiosk ID=KEYFILE]...
  *     [--bind ADDR] [--fail-rate R] [--fail-after-rate R] [--drop-rate R]
  *     [--latency-ms N] [--malformed-rate R] [--slow-body-ms N] [--seed N]
- *     [--no-ticket-check] [--holidays DIR] [--quiet]
+ *     [--no-ticket-check] [--holidays DIR] [--tls-cert FILE --tls-key FILE]
+ *     [--clock-offset SECONDS] [--quiet]
  *
- * main only wires: parse the options, open the database, register the
- * kiosks, start the server, print "listening on ADDR:PORT", wait for
+ * main only wires: parse the options, load and check the TLS pair, open the
+ * database, register the kiosks, start the server, print "listening on
+ * ADDR:PORT" (plus " (https)" with TLS), wait for
  * SIGINT or SIGTERM, stop in reverse order. Exit 0 after a clean stop,
  * 2 for bad arguments (one line on stderr), 1 when it cannot start.
  */
@@ -26,6 +28,7 @@
 #include "csim.h"
 #include "csim_call.h"
 #include "csim_http.h"
+#include "csim_tls.h"
 #include "reqjson.h"
 
 #ifndef KIOSK_ASSETS_DIR
@@ -46,6 +49,8 @@ typedef struct kiosk_arg {
 typedef struct opts {
 	int port;
 	const char *db, *bind, *holidays;
+	const char *tls_cert, *tls_key; /* both or neither */
+	int64_t clock_offset;
 	kiosk_arg kiosks[KIOSKS_MAX];
 	int nkiosks;
 	csim_fault_cfg faults;
@@ -57,8 +62,9 @@ static const char usage[] =
 	"usage: kiosk-central-sim --port PORT --db FILE [--kiosk ID=KEYFILE]... [--bind 127.0.0.1]\n"
 	"         [--fail-rate R] [--fail-after-rate R] [--drop-rate R] [--malformed-rate R]\n"
 	"         [--latency-ms N] [--slow-body-ms N] [--seed N] [--no-ticket-check]\n"
-	"         [--holidays DIR] [--quiet]\n"
-	"Rates are 0..1, times 0..600000 ms. See central/README.md.\n";
+	"         [--holidays DIR] [--tls-cert FILE --tls-key FILE] [--clock-offset SECONDS] [--quiet]\n"
+	"Rates are 0..1, times 0..600000 ms, the clock offset -315360000..315360000 s (10 years).\n"
+	"See central/README.md.\n";
 
 static int bad(const char *what, const char *arg)
 {
@@ -82,6 +88,18 @@ static int parse_kiosk(opts *o, const char *arg)
 		return bad("--kiosk: the id is not 1-32 of A-Z a-z 0-9 -", arg);
 	k->keyfile = eq + 1;
 	o->nkiosks++;
+	return 0;
+}
+
+/* S is a whole number of seconds, optionally signed, within 10 years. */
+static int parse_offset(const char *s, int64_t *out)
+{
+	int64_t n;
+	bool neg = s[0] == '-';
+
+	if (csim_parse_uint(s + (s[0] == '-' || s[0] == '+'), 9, &n) != 0 || n > CSIM_CLOCK_OFFSET_MAX)
+		return -1;
+	*out = neg ? -n : n;
 	return 0;
 }
 
@@ -120,6 +138,13 @@ static int parse_args(int argc, char **argv, opts *o)
 			o->bind = v;
 		} else if (strcmp(a, "--holidays") == 0) {
 			o->holidays = v;
+		} else if (strcmp(a, "--tls-cert") == 0 || strcmp(a, "--tls-key") == 0) {
+			if (v[0] == '\0')
+				return bad("--tls-cert and --tls-key want a file name", a);
+			*(strcmp(a, "--tls-cert") == 0 ? &o->tls_cert : &o->tls_key) = v;
+		} else if (strcmp(a, "--clock-offset") == 0) {
+			if (parse_offset(v, &o->clock_offset) != 0)
+				return bad("--clock-offset wants whole seconds, -315360000..315360000", v);
 		} else if (strcmp(a, "--kiosk") == 0) {
 			if (parse_kiosk(o, v) != 0)
 				return -1;
@@ -149,6 +174,34 @@ static int parse_args(int argc, char **argv, opts *o)
 		return bad("--port PORT is required", NULL);
 	if (o->db == NULL || o->db[0] == '\0')
 		return bad("--db FILE is required", NULL);
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL))
+		return bad(o->tls_cert ? "--tls-cert needs --tls-key" : "--tls-key needs --tls-cert", NULL);
+	return 0;
+}
+
+/* Load the --tls-cert/--tls-key pair into TLS and have GnuTLS accept it,
+ * before anything is created. 0 (also without TLS), or the exit status
+ * after one line on stderr: 1 when this libmicrohttpd cannot do TLS, 2 for
+ * files that are unreadable or refused (they are arguments); TLS is then
+ * empty. */
+static int load_tls(const opts *o, csim_tls *tls)
+{
+	char why[512];
+
+	if (o->tls_cert == NULL)
+		return 0;
+	if (!csim_http_tls_supported()) {
+		fputs(CSIM_NAME ": --tls-cert: this libmicrohttpd was built without TLS (GnuTLS):"
+		      " it cannot serve HTTPS\n",
+		      stderr);
+		return 1;
+	}
+	if (csim_tls_load(tls, o->tls_cert, o->tls_key, why, sizeof why) != 0 ||
+	    csim_http_tls_check(tls, why, sizeof why) != 0) {
+		fprintf(stderr, CSIM_NAME ": %s\n", why);
+		csim_tls_clear(tls);
+		return 2;
+	}
 	return 0;
 }
 
@@ -198,6 +251,7 @@ int main(int argc, char **argv)
 	opts o;
 	csim_app app = {0};
 	csim_http *http = NULL;
+	csim_tls tls = {0};
 	sigset_t sigs;
 	char why[256];
 	int rc = 1, sig = 0;
@@ -227,9 +281,14 @@ int main(int argc, char **argv)
 	 * is zeroed when freed, and the allocators are set while nobody else
 	 * uses jansson. */
 	reqjson_init();
+	rc = load_tls(&o, &tls);
+	if (rc != 0)
+		return rc;
+	rc = 1;
 
 	app.no_ticket_check = o.no_ticket_check;
 	app.quiet = o.quiet;
+	app.clock_offset = o.clock_offset;
 	app.kiosks = csim_kiosks_new();
 	app.faults = csim_faults_new(&o.faults, o.seed);
 	app.inflight = csim_inflight_new();
@@ -246,17 +305,22 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		goto out;
 	rc = 1;
-	http = csim_http_start(&app, o.bind, o.port, why, sizeof why);
+	http = csim_http_start(&app, o.bind, o.port, tls.cert ? &tls : NULL, why, sizeof why);
 	if (http == NULL) {
 		fprintf(stderr, CSIM_NAME ": %s\n", why);
 		goto out;
 	}
 	atomic_store(&app.ready, true);
-	printf(CSIM_NAME ": listening on %s:%d\n", o.bind, csim_http_port(http));
+	/* Tests wait for this line and read the port after "ADDR:": anything
+	 * added goes after the port. */
+	printf(CSIM_NAME ": listening on %s:%d%s\n", o.bind, csim_http_port(http),
+	       tls.cert ? " (https)" : "");
 	fflush(stdout);
 	if (!o.quiet)
-		fprintf(stderr, CSIM_NAME ": %zu kiosk(s), database %s, fault seed %llu\n",
-			csim_kiosks_count(app.kiosks), o.db, (unsigned long long)o.seed);
+		fprintf(stderr,
+			CSIM_NAME ": %zu kiosk(s), database %s, fault seed %llu, clock offset %+lld s\n",
+			csim_kiosks_count(app.kiosks), o.db, (unsigned long long)o.seed,
+			(long long)o.clock_offset);
 	while (sigwait(&sigs, &sig) != 0 && errno == EINTR)
 		;
 	atomic_store(&app.ready, false);
@@ -269,5 +333,6 @@ out:
 	csim_inflight_free(&app.inflight);
 	csim_faults_free(&app.faults);
 	csim_kiosks_free(&app.kiosks);
+	csim_tls_clear(&tls);
 	return rc;
 }

@@ -60,6 +60,8 @@ typedef struct resp {
 	size_t len;
 	bool replayed;
 	char ctype[64];
+	char date[64]; /* the Date header, "" when absent */
+	int ndate;     /* how many Date headers came */
 } resp;
 
 static int setup(void **state)
@@ -112,6 +114,10 @@ static size_t on_header(char *p, size_t size, size_t n, void *ctx)
 		r->replayed = true;
 	if (len > 14 && strncasecmp(p, "Content-Type: ", 14) == 0)
 		snprintf(r->ctype, sizeof r->ctype, "%.*s", (int)strcspn(p + 14, "\r\n"), p + 14);
+	if (len > 6 && strncasecmp(p, "Date: ", 6) == 0) {
+		snprintf(r->date, sizeof r->date, "%.*s", (int)strcspn(p + 6, "\r\n"), p + 6);
+		r->ndate++;
+	}
 	return len;
 }
 
@@ -286,8 +292,12 @@ static void test_health_and_routes(void **state)
 	assert_string_equal(str(v, "version"), "1.0");
 	assert_true(llabs((long long)num(v, "time") - (long long)time(NULL)) <= 5);
 	json_decref(v);
+	/* One Date header (the sim's, not libmicrohttpd's as well), on every answer. */
+	assert_int_equal(r.ndate, 1);
+	assert_true(llabs((long long)curl_getdate(r.date, NULL) - (long long)time(NULL)) <= 5);
 	call(f, "GET", "/v1/nothing-here", NULL, NULL, &h, &r);
 	assert_error(&r, 404, "not_found");
+	assert_int_equal(r.ndate, 1);
 	call(f, "DELETE", "/v1/requests", NULL, NULL, &h, &r);
 	assert_error(&r, 405, "method_not_allowed");
 	call(f, "POST", "/v1/holidays", "{}", NULL, &h, &r);
@@ -323,6 +333,41 @@ static void test_auth_failures(void **state)
 	assert_error(&r, 401, "replayed_signature");
 	call(f, "GET", "/v1/holidays?year=2026", NULL, NULL, &(how){.nonce = "NOT-HEX"}, &r);
 	assert_error(&r, 401, "bad_signature");
+}
+
+/* --clock-offset 10800: the server's clock is 3 h ahead, as a real central
+ * service with a wrong clock would be. A kiosk on the real time is refused
+ * as stale; one that agrees with the server's clock is served; what is
+ * stored keeps the real time. */
+static void test_clock_offset(void **state)
+{
+	fx *f = *state;
+	const char *ahead[] = {"--clock-offset", "10800", NULL};
+	how h = {.unsigned_call = true};
+	char key[SIGN_NONCE_LEN + 1], ticket[TICKET_TEXT_MAX];
+	char *body = request_json(1, ticket, NULL);
+	resp r;
+
+	start(f, ahead);
+	assert_int_equal(call(f, "GET", "/v1/health", NULL, NULL, &h, &r), 200);
+	json_t *v = js(&r);
+	long long server = (long long)num(v, "time");
+	json_decref(v);
+	assert_true(llabs(server - ((long long)time(NULL) + 10800)) <= 5);
+	assert_int_equal(r.ndate, 1);
+	assert_true(llabs((long long)curl_getdate(r.date, NULL) - server) <= 2);
+	call(f, "GET", "/v1/holidays?year=2026", NULL, NULL, NULL, &r);
+	assert_error(&r, 401, "stale_signature");
+	assert_true(llabs((long long)curl_getdate(r.date, NULL) - server) <= 5);
+	call(f, "GET", "/v1/holidays?year=2026", NULL, NULL, &(how){.skew = 10800 - 301}, &r);
+	assert_error(&r, 401, "stale_signature");
+	assert_int_equal(call(f, "GET", "/v1/holidays?year=2026", NULL, NULL, &(how){.skew = 10800}, &r),
+			 200);
+	new_key(key);
+	assert_int_equal(call(f, "POST", "/v1/requests", body, key, &(how){.skew = 10790}, &r), 201);
+	long long stored = (long long)db_int(f, "SELECT received_at FROM requests");
+	assert_true(llabs(stored - (long long)time(NULL)) <= 5);
+	reqjson_free(&body);
 }
 
 static void test_submit_replay_reuse(void **state)
@@ -835,6 +880,13 @@ static void test_bad_arguments(void **state)
 	const char *no_key[] = {"--port", "0", "--db", f->db, "--kiosk", kiosk, NULL};
 	const char *bad_id[] = {"--port", "0", "--db", f->db, "--kiosk", "bad id=x", NULL};
 	const char *bad_bind[] = {"--port", "0", "--db", f->db, "--bind", "localhost", NULL};
+	const char *bad_offset[] = {"--port", "0", "--db", f->db, "--clock-offset", "3h", NULL};
+	const char *far_offset[] = {"--port", "0", "--db", f->db, "--clock-offset", "-315360001", NULL};
+	char tls_db[160];
+	snprintf(tls_db, sizeof tls_db, "%s/tls.db", f->dir);
+	const char *cert_alone[] = {"--port", "0", "--db", tls_db, "--tls-cert", f->key, NULL};
+	const char *not_pem[] = {"--port", "0", "--db", tls_db, "--tls-cert", f->key, "--tls-key", f->key,
+				 NULL};
 
 	assert_int_equal(run_bad(no_port, line, sizeof line), 2);
 	assert_non_null(strstr(line, "--port"));
@@ -850,6 +902,18 @@ static void test_bad_arguments(void **state)
 	assert_non_null(strstr(line, "--kiosk"));
 	assert_int_equal(run_bad(bad_bind, line, sizeof line), 2);
 	assert_non_null(strstr(line, "--bind"));
+	assert_int_equal(run_bad(bad_offset, line, sizeof line), 2);
+	assert_non_null(strstr(line, "--clock-offset"));
+	assert_int_equal(run_bad(far_offset, line, sizeof line), 2);
+	assert_non_null(strstr(line, "-315360001"));
+	assert_int_equal(run_bad(cert_alone, line, sizeof line), 2);
+	assert_non_null(strstr(line, "--tls-key"));
+	/* The kiosk key file is hex, not PEM: named as the certificate at fault. */
+	assert_int_equal(run_bad(not_pem, line, sizeof line), 2);
+	assert_non_null(strstr(line, "--tls-cert"));
+	assert_non_null(strstr(line, "kiosk.key"));
+	/* Refused before the database is created. */
+	assert_int_equal(access(tls_db, F_OK), -1);
 }
 
 /* A complaint note of KIND by ROLE on NUMBER, as the kiosk writes it. */
@@ -1239,6 +1303,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_health_and_routes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_auth_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clock_offset, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_submit_replay_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_flight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
