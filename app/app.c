@@ -261,6 +261,7 @@ int app_open(app **out, const conf *cfg, const app_opts *opts)
 		goto fail;
 	uplink_open(a);
 
+	a->started_ms = app_now(a);
 	a->screen = SCREEN_WELCOME;
 	if (opts->start_screen) {
 		screen_id s;
@@ -288,6 +289,7 @@ void app_close(app **ap)
 	/* First: the reader and sync threads write to the queue and wake the loop. */
 	reader_stop(&a->reader);
 	uplink_close(a);
+	tech_close(a);
 	session_wipe(&a->sess);
 	admin_wipe(&a->adm);
 	queue_close(&a->q);
@@ -322,6 +324,7 @@ void app_end_session(app *a)
 	if (a->adm.active) /* staff mode ends with the session it replaced */
 		admin_audit(a, "logout", "", "");
 	admin_wipe(&a->adm);
+	tech_reset(a);
 	bool was = a->sess.active;
 	session_wipe(&a->sess);
 	ui_wipe(a->ui);
@@ -406,12 +409,15 @@ static void run_frames(app *a)
 			app_end_session(a);
 		}
 		admin_tick(a, now, &a->admin_next_ms);
+		uint64_t t0 = SDL_GetPerformanceCounter();
 		ui_begin(a->ui, now);
 		a->in_frame = true;
 		shell_frame(a);
 		a->in_frame = false;
 		if (ui_end(a->ui))
 			a->dirty = true;
+		a->frame_build_us =
+			(SDL_GetPerformanceCounter() - t0) * 1000000u / SDL_GetPerformanceFrequency();
 		if (a->adm.logout_pending)
 			admin_logout(a, a->adm.logout_pending == 2);
 		if (a->end_pending)
@@ -445,6 +451,41 @@ static void pointer(app *a, ui_ptr_event ev, int wx, int wy)
 	run_frames(a); /* one frame per press or release: taps never merge */
 }
 
+/* The mouse's "finger id": touch panels number theirs from 0 up. */
+#define MOUSE_FINGER ((SDL_FingerID)-1)
+
+/*
+ * Keep the set of fingers on the glass (window pixels WX, WY) up to date
+ * from every finger event, whichever finger the widgets follow: the touch
+ * test counts them and paints where each one goes. A finger down also
+ * keeps staff mode awake.
+ */
+static void track_finger(app *a, Uint32 type, SDL_FingerID id, int wx, int wy)
+{
+	int x, y, i = 0;
+	render_to_design(a->rd, wx, wy, &x, &y);
+	while (i < a->n_fingers && a->fingers[i].id != id)
+		i++;
+	int x0 = x, y0 = y;
+	if (type == SDL_FINGERDOWN) {
+		if (i == a->n_fingers && a->n_fingers < APP_FINGERS_MAX)
+			a->n_fingers++;
+		else if (i == a->n_fingers)
+			return; /* more fingers than a panel reports: ignore the extra one */
+		admin_touch(a, app_now(a));
+	} else if (i == a->n_fingers) {
+		return; /* went down before we looked (or was dropped) */
+	} else {
+		x0 = a->fingers[i].x;
+		y0 = a->fingers[i].y;
+	}
+	a->fingers[i] = (app_finger){id, x, y};
+	if (a->screen == SCREEN_TECH)
+		tech_finger(a, x0, y0, x, y, a->n_fingers);
+	if (type == SDL_FINGERUP)
+		a->fingers[i] = a->fingers[--a->n_fingers];
+}
+
 static void handle_event(app *a, const SDL_Event *ev)
 {
 	switch (ev->type) {
@@ -467,6 +508,8 @@ static void handle_event(app *a, const SDL_Event *ev)
 	case SDL_FINGERDOWN:
 	case SDL_FINGERUP:
 	case SDL_FINGERMOTION: {
+		track_finger(a, ev->type, ev->tfinger.fingerId, (int)(ev->tfinger.x * (float)a->win_w),
+			     (int)(ev->tfinger.y * (float)a->win_h));
 		/* Follow one finger: a palm or a second finger must not press
 		 * anything while the first is down. */
 		if (ev->type == SDL_FINGERDOWN) {
@@ -488,13 +531,19 @@ static void handle_event(app *a, const SDL_Event *ev)
 	}
 	case SDL_MOUSEBUTTONDOWN:
 	case SDL_MOUSEBUTTONUP:
-		if (ev->button.which != SDL_TOUCH_MOUSEID && ev->button.button == SDL_BUTTON_LEFT)
+		if (ev->button.which != SDL_TOUCH_MOUSEID && ev->button.button == SDL_BUTTON_LEFT) {
+			/* A mouse (development desktops) is one more finger. */
+			Uint32 type = ev->type == SDL_MOUSEBUTTONDOWN ? SDL_FINGERDOWN : SDL_FINGERUP;
+			track_finger(a, type, MOUSE_FINGER, ev->button.x, ev->button.y);
 			pointer(a, ev->type == SDL_MOUSEBUTTONDOWN ? UI_PTR_DOWN : UI_PTR_UP,
 				ev->button.x, ev->button.y);
+		}
 		break;
 	case SDL_MOUSEMOTION:
-		if (ev->motion.which != SDL_TOUCH_MOUSEID && (ev->motion.state & SDL_BUTTON_LMASK))
+		if (ev->motion.which != SDL_TOUCH_MOUSEID && (ev->motion.state & SDL_BUTTON_LMASK)) {
+			track_finger(a, SDL_FINGERMOTION, MOUSE_FINGER, ev->motion.x, ev->motion.y);
 			pointer(a, UI_PTR_MOVE, ev->motion.x, ev->motion.y);
+		}
 		break;
 	default:
 		break;
@@ -537,10 +586,53 @@ static void reader_event(app *a, const rdr_event *ev)
 		a->reader_seen[ev->type]++;
 }
 
+/* One frame's time: building it (the last frame built) and drawing it
+ * (since T0, SDL_GetPerformanceCounter). */
+static void frame_time(app *a, uint64_t t0)
+{
+	uint64_t draw_us = (SDL_GetPerformanceCounter() - t0) * 1000000u / SDL_GetPerformanceFrequency();
+	a->frame_ms[a->frame_next] = (float)(a->frame_build_us + draw_us) / 1000.0f;
+	a->frame_next = (a->frame_next + 1) % APP_FRAME_RING;
+	if (a->frame_n < APP_FRAME_RING)
+		a->frame_n++;
+}
+
+static int cmp_float(const void *x, const void *y)
+{
+	float p = *(const float *)x, q = *(const float *)y;
+	return (p > q) - (p < q);
+}
+
+void app_frame_times(const app *a, double *p50, double *p99)
+{
+	float sorted[APP_FRAME_RING];
+	int n = a->frame_n;
+	*p50 = *p99 = 0;
+	if (n == 0)
+		return;
+	memcpy(sorted, a->frame_ms, sizeof(float) * (size_t)n);
+	qsort(sorted, (size_t)n, sizeof sorted[0], cmp_float);
+	/* Nearest rank: the smallest value at least P percent of the frames reach. */
+	*p50 = sorted[(n * 50 + 99) / 100 - 1];
+	*p99 = sorted[(n * 99 + 99) / 100 - 1];
+}
+
+int64_t app_uptime_s(const app *a) { return (int64_t)((app_now(a) - a->started_ms) / 1000u); }
+
+void app_request_restart(app *a)
+{
+	log_info("app", "restart requested");
+	a->restart = true;
+	if (!a->opts.headless)
+		a->quit = true; /* app_run returns after this pump; main starts the kiosk again */
+}
+
 void app_render_present(app *a)
 {
+	uint64_t t0 = SDL_GetPerformanceCounter();
 	render_draw(a->rd, a->ui);
 	SDL_RenderPresent(a->sdl);
+	frame_time(a, t0);
 	a->frames_presented++;
 	a->dirty = false;
 }
@@ -560,7 +652,9 @@ void app_pump(app *a)
 		reader_event(a, &rev);
 		rdr_event_wipe(&rev);
 	}
-	if (uplink_poll(a))
+	bool news = uplink_poll(a);
+	news |= tech_pump(a);
+	if (news)
 		run_frames(a);
 	if (a->frames_run == 0 || app_now(a) >= next_wake(a))
 		run_frames(a);
@@ -626,7 +720,9 @@ int app_run(app *a)
 
 int app_screenshot(app *a, const char *path, char *err, size_t errlen)
 {
+	uint64_t t0 = SDL_GetPerformanceCounter();
 	render_draw(a->rd, a->ui);
+	frame_time(a, t0); /* headless runs draw only here */
 	uint8_t *px;
 	int w, h;
 	if (render_read_rgba(a->rd, &px, &w, &h) != 0) {

@@ -31,6 +31,7 @@
 #include "render.h"
 #include "screen.h"
 #include "session.h"
+#include "tech.h"
 #include "theme.h"
 #include "ui.h"
 #include "usb.h"
@@ -67,6 +68,13 @@ typedef struct app_screens {
 	int submit_error;      /* queue_err of the failed write */
 	bool review_confirm;   /* the review's "data benar" box */
 } app_screens;
+
+/* Fingers on the glass, all of them (the widgets follow only the first). */
+enum { APP_FINGERS_MAX = 10, APP_FRAME_RING = 128 };
+typedef struct app_finger {
+	SDL_FingerID id;
+	int x, y; /* design pixels, last seen */
+} app_finger;
 
 typedef struct app {
 	const conf *cfg;
@@ -115,6 +123,23 @@ typedef struct app {
 	int move_x, move_y;
 	uint64_t frames_presented;
 	uint64_t frames_run;
+
+	/* Every finger down (the touch test counts them; SDL_FINGERDOWN/UP). */
+	app_finger fingers[APP_FINGERS_MAX];
+	int n_fingers;
+	/* Recent frame times, ms: building the frame, drawing and presenting it
+	 * (headless runs draw only for screenshots). A ring: app_frame_times(). */
+	float frame_ms[APP_FRAME_RING];
+	int frame_n, frame_next;
+	uint64_t frame_build_us; /* the last frame's building time */
+	uint64_t started_ms;     /* app_now() when the kiosk opened: uptime */
+	/* The technician asked for a restart (app_request_restart): app_run
+	 * returned for it and main starts the kiosk again. */
+	bool restart;
+	tech tech;               /* the diagnostics screen (tech.h) */
+	/* Headless: a folder the scenario runner mounted as a USB stick would
+	 * be ("" none); the export dialog lists it with /media/... */
+	char test_mount[CONF_PATH_MAX];
 } app;
 
 /*
@@ -130,7 +155,8 @@ void app_wake(void *ctx);
 /* Wipe the session, close everything in reverse order, set *A to NULL. */
 void app_close(app **a);
 
-/* Run the interactive loop until SIGTERM/SIGINT. Returns the exit status. */
+/* Run the interactive loop until SIGTERM/SIGINT or a restart request
+ * (a->restart set: main starts the kiosk again). Returns the exit status. */
 int app_run(app *a);
 
 /* Drain pending SDL and reader events, run due frames, render if needed.
@@ -163,5 +189,17 @@ void app_to_window(const app *a, int dx, int dy, int *wx, int *wy);
 
 /* Render and present one full frame now, unconditionally (benchmarks). */
 void app_render_present(app *a);
+
+/* The median and 99th percentile of the recent frame times (ms) into *P50
+ * and *P99; both 0 before the first frame was drawn. */
+void app_frame_times(const app *a, double *p50, double *p99);
+
+/* Seconds since the kiosk opened (virtual in headless runs). */
+int64_t app_uptime_s(const app *a);
+
+/* The technician asked to restart the kiosk: set a->restart and end the
+ * loop, so app_run returns and main starts the kiosk again. Headless runs
+ * (scenarios) only log "restart requested" and set a->restart, and go on. */
+void app_request_restart(app *a);
 
 #endif

@@ -10,7 +10,9 @@
  * hands inih only lines it will read exactly as we do. Errors are collected,
  * sorted by line and printed one per line as "PATH:LINE: section.key: what".
  * Pure configuration: the only I/O is reading the file and opening the files
- * it names (fonts, holidays) to check that they are readable.
+ * it names (fonts, holidays) to check that they are readable. The same
+ * table prints the effective configuration back, secrets masked
+ * (conf_write_masked, for the technician's System page).
  */
 #include "conf.h"
 
@@ -61,14 +63,15 @@ static conf_parse_fn parse_text, parse_path, parse_kiosk_id, parse_language, par
 	parse_email, parse_website, parse_handle, parse_log_level, parse_db_path,
 	parse_retention, parse_reader_timeout,
 	parse_pin, parse_central_timeout, parse_retry_base, parse_retry_cap, parse_poll,
-	parse_staff_idle, parse_pin_attempts, parse_lockout, parse_lockout_max, parse_escalate;
+	parse_staff_idle, parse_pin_attempts, parse_lockout, parse_lockout_max, parse_escalate,
+	parse_min_free_disk, parse_export_dirs;
 
 #define FIELD(m) offsetof(conf, m), sizeof(((conf *)0)->m)
 
 /* Sections in the order kiosk.conf presents them. */
 static const char *const SECTIONS[] = {
 	"kiosk", "display", "session", "fonts", "reader",
-	"central", "hours", "complaints", "staff", "storage", "log",
+	"central", "hours", "complaints", "staff", "storage", "diagnostics", "log",
 };
 enum { N_SECTIONS = sizeof SECTIONS / sizeof SECTIONS[0] };
 
@@ -153,6 +156,11 @@ static const struct conf_key KEYS[] = {
 	 "SQLite file of requests and the outbox; its folder is created if missing"},
 	{"storage", "retention_days", false, parse_retention, FIELD(storage.retention_days),
 	 "days personal data of a closed request is kept: 1..365; default 30"},
+	{"diagnostics", "min_free_disk_mb", false, parse_min_free_disk, FIELD(diag.min_free_disk_mb),
+	 "free disk space (MiB) below which the storage check fails, warning below twice it:"
+	 " 1..10000000; default 200"},
+	{"diagnostics", "export_dirs", false, parse_export_dirs, FIELD(diag.export_dirs),
+	 "folders offered for the readiness report (USB stick mount points), absolute, ';'-separated, 1-4"},
 	{"log", "level", false, parse_log_level, FIELD(log.level),
 	 "error, warn, info or debug; default info"},
 };
@@ -547,6 +555,48 @@ static int parse_escalate(struct loader *ld, const struct conf_key *k, const cha
 			  size_t n)
 {
 	return parse_count(ld, k, v, 1, 200, "working hours", why, n);
+}
+
+/* Up to 10 TB: a test injects "disk nearly full" by asking for more than
+ * the disk has (tests/diagnose.sh). */
+static int parse_min_free_disk(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+			       size_t n)
+{
+	return parse_count(ld, k, v, 1, 10000000, "MiB", why, n);
+}
+
+/*
+ * Folders the technician may export the readiness report to: absolute
+ * paths separated by ';'. They are not checked to exist: a USB stick's
+ * mount point exists only while it is plugged in, and the export says so
+ * when it is not (diag_export).
+ */
+static int parse_export_dirs(struct loader *ld, const struct conf_key *k, const char *v, char *why,
+			     size_t n)
+{
+	char buf[LINE_CAP], q[SNIP_MAX + 4], *parts[CONF_EXPORT_DIRS_MAX];
+	struct conf *c = ld->c;
+	int count, i;
+
+	(void)k;
+	snprintf(buf, sizeof buf, "%s", v); /* V came from a LINE_CAP line */
+	count = split(buf, ';', parts, CONF_EXPORT_DIRS_MAX);
+	if (count > CONF_EXPORT_DIRS_MAX)
+		return fail(why, n, "at most %d folders, got %d", CONF_EXPORT_DIRS_MAX, count);
+	for (i = 0; i < count; i++) {
+		if (!*parts[i])
+			return fail(why, n, "folder %d is empty", i + 1);
+		if (parts[i][0] != '/')
+			return fail(why, n, "folder %d must be an absolute path, got \"%s\"", i + 1,
+				    snip(q, parts[i]));
+		if (strlen(parts[i]) >= sizeof c->diag.export_dirs[0])
+			return fail(why, n, "folder %d is too long, at most %zu characters", i + 1,
+				    sizeof c->diag.export_dirs[0] - 1);
+	}
+	for (i = 0; i < count; i++)
+		strcpy(c->diag.export_dirs[i], parts[i]);
+	c->diag.n_export_dirs = count;
+	return 0;
 }
 
 /* libcurl's pinned-key form: one or more "sha256//" + base64 of a SHA-256
@@ -1456,5 +1506,106 @@ void conf_print_keys(FILE *out)
 		snprintf(name, sizeof name, "%s.%s", KEYS[i].section, KEYS[i].name);
 		fprintf(out, "%-24s %-8s  %s\n", name, KEYS[i].required ? "required" : "optional",
 			KEYS[i].help);
+	}
+}
+
+/* ---- the effective configuration, masked ---------------------------------- */
+
+/* "HH:MM-HH:MM,..." as the file writes it, or "closed". */
+static void fmt_day_conf(const conf_day *d, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	snprintf(buf, n, "%s", d->n == 0 ? "closed" : "");
+	for (int i = 0; i < d->n && used < n; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%02u:%02u-%02u:%02u", i ? "," : "",
+					 (unsigned)(d->w[i].start / 60), (unsigned)(d->w[i].start % 60),
+					 (unsigned)(d->w[i].end / 60), (unsigned)(d->w[i].end % 60));
+}
+
+/* ITEMS[0..N) of STRIDE bytes each, NUL-terminated texts, joined by SEP. */
+static void fmt_list(const char *items, size_t stride, int count, const char *sep, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	snprintf(buf, n, "%s", "");
+	for (int i = 0; i < count && used < n; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? sep : "",
+					 items + (size_t)i * stride);
+}
+
+void conf_mask_url(const char *url, char *buf, size_t n)
+{
+	const char *host = strstr(url, "://");
+	host = host ? host + 3 : url;
+	size_t hlen = strcspn(host, "/?#");
+	const char *at = memchr(host, '@', hlen);
+	if (at == NULL)
+		snprintf(buf, n, "%s", url);
+	else
+		snprintf(buf, n, "%.*s***@%s", (int)(host - url), url, at + 1);
+}
+
+/*
+ * The value of K in C as the file would write it, with secrets masked:
+ * the pin shows only how many keys are pinned, a URL's credentials are
+ * stars. The secret file is a path (shown); its contents are never read.
+ */
+static void fmt_value(const conf *c, const struct conf_key *k, char *buf, size_t n)
+{
+	static const char *const levels[] = {"error", "warn", "info", "debug"};
+	const char *f = (const char *)c + k->off;
+
+	if (k->parse == parse_language) {
+		snprintf(buf, n, "%s", c->kiosk.language ? "en" : "id");
+	} else if (k->parse == parse_bool) {
+		snprintf(buf, n, "%s", c->display.fullscreen ? "yes" : "no");
+	} else if (k->parse == parse_orientation) {
+		snprintf(buf, n, "%s", c->display.orientation == CONF_LANDSCAPE ? "landscape" : "portrait");
+	} else if (k->parse == parse_window) {
+		snprintf(buf, n, "%dx%d", c->display.window_w, c->display.window_h);
+	} else if (k->parse == parse_reader_type) {
+		snprintf(buf, n, "%s", c->reader.type == CONF_READER_USB ? "usb" : "sim");
+	} else if (k->parse == parse_allow) {
+		size_t used = 0;
+		snprintf(buf, n, "%s", c->reader.n_allow ? "" : "any CCID reader");
+		for (int i = 0; i < c->reader.n_allow && used < n; i++)
+			used += (size_t)snprintf(buf + used, n - used, "%s%04x:%04x", i ? ", " : "",
+						 c->reader.allow[i].vid, c->reader.allow[i].pid);
+	} else if (k->parse == parse_day) {
+		fmt_day_conf((const conf_day *)(const void *)f, buf, n);
+	} else if (k->parse == parse_phones) {
+		fmt_list(c->complaints.phones[0], sizeof c->complaints.phones[0], c->complaints.n_phones,
+			 "; ", buf, n);
+	} else if (k->parse == parse_export_dirs) {
+		fmt_list(c->diag.export_dirs[0], sizeof c->diag.export_dirs[0], c->diag.n_export_dirs,
+			 "; ", buf, n);
+	} else if (k->parse == parse_log_level) {
+		snprintf(buf, n, "%s", c->log.level >= 0 && c->log.level <= 3 ? levels[c->log.level] : "?");
+	} else if (k->parse == parse_pin) {
+		int keys = 0;
+		for (const char *p = c->central.pin; (p = strstr(p, "sha256//")) != NULL; p += 8)
+			keys++;
+		if (keys == 0)
+			snprintf(buf, n, "%s", "");
+		else
+			snprintf(buf, n, "sha256//... (set: %d key%s pinned)", keys, keys == 1 ? "" : "s");
+	} else if (k->parse == parse_url) {
+		conf_mask_url(f, buf, n);
+	} else if (k->size == sizeof(int)) {
+		/* Every other fixed-size field is a count (parse_count, parse_seconds). */
+		snprintf(buf, n, "%d", *(const int *)(const void *)f);
+	} else {
+		snprintf(buf, n, "%s", f);
+	}
+}
+
+void conf_write_masked(const conf *c, FILE *out)
+{
+	char value[LINE_CAP * 2];
+
+	for (size_t i = 0; i < N_KEYS; i++) {
+		fmt_value(c, &KEYS[i], value, sizeof value);
+		fprintf(out, "%s.%s = %s\n", KEYS[i].section, KEYS[i].name, value[0] ? value : "(not set)");
 	}
 }

@@ -176,4 +176,22 @@ int conf_read_file(const char *path, size_t max, char **out, size_t *len);
 /* Print every section.key with "required"/"optional" and one line of help to OUT. */
 void conf_print_keys(FILE *out);
 
+/*
+ * The effective configuration C for the technician's System page and the
+ * readiness report: one "section.key = value" line per key the kiosk knows,
+ * in the file's order, defaults included, "(not set)" for an empty
+ * optional value. Secrets are masked: [central] pin shows only how many
+ * keys are pinned ("sha256//... (set: 1 key pinned)"), a user name and
+ * password inside [central] url become "***"; [central] secret_file is a
+ * path and shown as one (the file is never read here). Writes to OUT,
+ * ignoring write errors (the caller checks ferror()). Never blocks beyond
+ * the write.
+ */
+void conf_write_masked(const conf *c, FILE *out);
+
+/* URL with any "user:password@" before its host replaced by "***@", into
+ * BUF (N bytes, always NUL-terminated when N > 0): conf_write_masked()'s
+ * rule for a URL, for reports that name the central service. */
+void conf_mask_url(const char *url, char *buf, size_t n);
+
 #endif

@@ -11,21 +11,29 @@
  * case as log_level_name() spells it. Line breaks inside a message become
  * spaces (one event, one line; trailing ones are dropped), and an over-long
  * line (more than 1023 bytes with its newline) is cut at a UTF-8 character
- * boundary and ends in "...".
+ * boundary and ends in "...". The last LOG_RECENT_MAX lines are also kept,
+ * always in the timestamped form, in a ring under a mutex (log_recent).
  */
 #include "log.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-enum { LOG_LINE_MAX = 1024 }; /* bytes per line, newline and NUL included */
-
 /* Set once at start-up before threads exist, read-only afterwards (log.h). */
 static log_level log_current = LOG_INFO;
+
+/* The ring of recent lines (log.h): NEXT is where the next line goes, N
+ * how many are kept. Every access holds LOCK. */
+static struct {
+	pthread_mutex_t lock;
+	char lines[LOG_RECENT_MAX][LOG_LINE_MAX];
+	int next, n;
+} log_ring = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static const char *const log_names[] = {"error", "warn", "info", "debug"};
 static const int log_priority[] = {3, 4, 6, 7}; /* sd-daemon.h SD_ERR .. SD_DEBUG */
@@ -67,52 +75,72 @@ int log_level_parse(const char *s, log_level *out)
 	return -1;
 }
 
-void log_msg(log_level level, const char *module, const char *fmt, ...)
+/* "YYYY-MM-DDTHH:MM:SSZ" of now, UTC, into TS (at least 21 bytes). */
+static void utc_stamp(char *ts, size_t cap)
 {
-	char buf[LOG_LINE_MAX];
-	const char *js;
-	size_t pre, len;
-	va_list ap;
-	int n, saved_errno = errno; /* callers may log between a failure and its errno check */
+	struct tm tm;
+	time_t now = time(NULL);
 
-	if (!log_level_valid(level))
-		level = LOG_ERROR; /* a caller's bug, but its message must not be lost */
-	if (level > log_current)
-		return;
-	if (module == NULL)
-		module = "?";
+	if (gmtime_r(&now, &tm) == NULL || strftime(ts, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(ts, cap, "%s", "0000-00-00T00:00:00Z");
+}
 
-	js = getenv("JOURNAL_STREAM");
-	if (js != NULL && *js != '\0') {
-		n = snprintf(buf, sizeof(buf), "<%d>%s: ", log_priority[level], module);
-	} else {
-		struct tm tm;
-		time_t now = time(NULL);
-		char ts[32];
+/* Keep LINE[0..LEN) (no newline) in the ring. */
+static void ring_add(const char *line, size_t len)
+{
+	pthread_mutex_lock(&log_ring.lock);
+	char *slot = log_ring.lines[log_ring.next];
+	memcpy(slot, line, len);
+	slot[len] = '\0';
+	log_ring.next = (log_ring.next + 1) % LOG_RECENT_MAX;
+	if (log_ring.n < LOG_RECENT_MAX)
+		log_ring.n++;
+	pthread_mutex_unlock(&log_ring.lock);
+}
 
-		if (gmtime_r(&now, &tm) == NULL ||
-		    strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-			snprintf(ts, sizeof(ts), "%s", "0000-00-00T00:00:00Z");
-		n = snprintf(buf, sizeof(buf), "%s %s %s: ", ts, log_names[level], module);
+int log_recent(char lines[][LOG_LINE_MAX], int max)
+{
+	pthread_mutex_lock(&log_ring.lock);
+	int n = max < log_ring.n ? max : log_ring.n;
+	if (n < 0)
+		n = 0;
+	/* The newest N, oldest first: they start N slots before NEXT. */
+	for (int i = 0; i < n; i++) {
+		int slot = (log_ring.next - n + i + LOG_RECENT_MAX) % LOG_RECENT_MAX;
+		memcpy(lines[i], log_ring.lines[slot], LOG_LINE_MAX);
 	}
+	pthread_mutex_unlock(&log_ring.lock);
+	return n;
+}
+
+/*
+ * Format "PREFIX" then the message into BUF (LOG_LINE_MAX bytes) as one
+ * line without its newline: line breaks inside become spaces, trailing
+ * ones are dropped, an over-long message is cut at a UTF-8 boundary and
+ * ends in "...". Returns the length (at most LOG_LINE_MAX - 2, leaving room
+ * for the newline and the NUL).
+ */
+static size_t format_line(char *buf, const char *prefix, const char *fmt, va_list ap)
+{
+	size_t pre, len;
+	int n = snprintf(buf, LOG_LINE_MAX, "%s", prefix);
+
 	pre = n < 0 ? 0 : (size_t)n;
-	if (pre > sizeof(buf) - 2)
-		pre = sizeof(buf) - 2; /* an absurd module name; cut below */
+	if (pre > LOG_LINE_MAX - 2)
+		pre = LOG_LINE_MAX - 2; /* an absurd module name; cut below */
 
 	/* Room is left for the newline; n is the length the message wanted. */
-	va_start(ap, fmt);
-	n = vsnprintf(buf + pre, sizeof(buf) - 1 - pre, fmt, ap);
-	va_end(ap);
+	n = vsnprintf(buf + pre, LOG_LINE_MAX - 1 - pre, fmt, ap);
 	if (n < 0) { /* an encoding error: keep the prefix */
 		n = 0;
 		buf[pre] = '\0';
 	}
 	len = pre + (size_t)n;
 
-	if (len > sizeof(buf) - 2) {
+	if (len > LOG_LINE_MAX - 2) {
 		/* Cut so the line, "..." and the newline fit, backing off to the
 		 * start of a UTF-8 character so journald shows no broken glyph. */
-		len = sizeof(buf) - 2 - 3;
+		len = LOG_LINE_MAX - 2 - 3;
 		while (len > pre && ((unsigned char)buf[len] & 0xc0) == 0x80)
 			len--;
 		memcpy(buf + len, "...", 3);
@@ -126,8 +154,42 @@ void log_msg(log_level level, const char *module, const char *fmt, ...)
 	for (size_t i = pre; i < len; i++)
 		if (buf[i] == '\n' || buf[i] == '\r')
 			buf[i] = ' ';
-	buf[len++] = '\n';
+	buf[len] = '\0';
+	return len;
+}
 
+void log_msg(log_level level, const char *module, const char *fmt, ...)
+{
+	char buf[LOG_LINE_MAX], prefix[LOG_LINE_MAX], ts[32];
+	const char *js;
+	size_t len;
+	va_list ap;
+	int saved_errno = errno; /* callers may log between a failure and its errno check */
+
+	if (!log_level_valid(level))
+		level = LOG_ERROR; /* a caller's bug, but its message must not be lost */
+	if (level > log_current)
+		return;
+	if (module == NULL)
+		module = "?";
+
+	/* The ring always keeps the timestamped form: the System page has no
+	 * journal to add the time. */
+	utc_stamp(ts, sizeof ts);
+	snprintf(prefix, sizeof prefix, "%s %s %s: ", ts, log_names[level], module);
+	va_start(ap, fmt);
+	len = format_line(buf, prefix, fmt, ap);
+	va_end(ap);
+	ring_add(buf, len);
+
+	js = getenv("JOURNAL_STREAM");
+	if (js != NULL && *js != '\0') {
+		snprintf(prefix, sizeof prefix, "<%d>%s: ", log_priority[level], module);
+		va_start(ap, fmt);
+		len = format_line(buf, prefix, fmt, ap);
+		va_end(ap);
+	}
+	buf[len++] = '\n';
 	fwrite(buf, 1, len, stderr);
 	errno = saved_errno;
 }

@@ -1,7 +1,8 @@
 /*
  * main: wires the kiosk together and nothing else. Parse the flags, load and
  * validate kiosk.conf, set the log level, then either check the configuration
- * (-n), check the card reader (--reader-test), manage staff accounts or check
+ * (-n), check the card reader (--reader-test), run the technician's checks
+ * without a display (--diagnose [--json]), manage staff accounts or check
  * the audit log (--add-staff, --list-staff, --disable-staff, --reset-pin-pad,
  * --verify-audit: admincli.h), run a scenario headless (--script), measure
  * frames (--bench-frames), or run the kiosk until SIGTERM. Modules close in
@@ -17,6 +18,7 @@
 #include "app.h"
 #include "bench.h"
 #include "conf.h"
+#include "diag.h"
 #include "log.h"
 #include "readertest.h"
 #include "script.h"
@@ -35,6 +37,8 @@ typedef struct flags {
 	bool verbose;
 	const char *db;
 	bool reader_test;
+	bool diagnose;
+	bool json;
 	const char *card;
 	const char *central;
 	bool no_sync;
@@ -54,6 +58,7 @@ static void usage(FILE *to)
 		"usage: kiosk [-c FILE] [-n] [-v]\n"
 		"       kiosk --headless --script FILE [--screenshots DIR] [-c FILE]\n"
 		"       kiosk --reader-test [--card FILE] [-c FILE]\n"
+		"       kiosk --diagnose [--json] [--card FILE] [--central URL] [--db FILE] [-c FILE]\n"
 		"       kiosk --add-staff CODE --role ROLE --name NAME [--db FILE | -c FILE]\n"
 		"       kiosk --list-staff | --disable-staff CODE | --reset-pin-pad | --verify-audit\n"
 		"             [--db FILE | -c FILE]\n"
@@ -71,6 +76,12 @@ static void usage(FILE *to)
 		"      --no-sync          keep requests on this kiosk, send nothing\n"
 		"      --reader-test      check the card reader: descriptor, ATR, UID, record;\n"
 		"                         exit 0 record read, 1 UID only, 2 failure\n"
+		"      --diagnose         run the technician's checks (reader, display, network and\n"
+		"                         sync, storage, system) without a display and print the\n"
+		"                         readiness report; exit 0 none failed (warnings allowed),\n"
+		"                         1 a check failed, 2 bad usage or configuration\n"
+		"      --json             (with --diagnose) the report as JSON: {\"status\", \"checks\":\n"
+		"                         [{\"name\", \"status\", \"value\", \"reason\"}], ...}\n"
 		"      --card FILE        (reader type sim) the card image on the reader\n"
 		"      --add-staff CODE   add a staff account (4-8 digits); asks for the PIN twice\n"
 		"                         (6-12 digits; from a terminal without echo, else one\n"
@@ -95,8 +106,8 @@ static void usage(FILE *to)
 static int parse_flags(int argc, char **argv, flags *f)
 {
 	enum { O_HEADLESS = 256, O_SCRIPT, O_SHOTS, O_SCREEN, O_ORIENT, O_WINDOW, O_FIRST, O_BENCH, O_VERSION, O_DB,
-	       O_READER_TEST, O_CARD, O_CENTRAL, O_NO_SYNC, O_ADD_STAFF, O_ROLE, O_NAME, O_LIST_STAFF,
-	       O_DISABLE_STAFF, O_RESET_PAD, O_VERIFY_AUDIT };
+	       O_READER_TEST, O_DIAGNOSE, O_JSON, O_CARD, O_CENTRAL, O_NO_SYNC, O_ADD_STAFF, O_ROLE, O_NAME,
+	       O_LIST_STAFF, O_DISABLE_STAFF, O_RESET_PAD, O_VERIFY_AUDIT };
 	static const struct option longs[] = {
 		{"config", required_argument, NULL, 'c'},  {"check", no_argument, NULL, 'n'},
 		{"verbose", no_argument, NULL, 'v'},	   {"help", no_argument, NULL, 'h'},
@@ -109,6 +120,8 @@ static int parse_flags(int argc, char **argv, flags *f)
 		{"bench-frames", required_argument, NULL, O_BENCH},
 		{"db", required_argument, NULL, O_DB},
 		{"reader-test", no_argument, NULL, O_READER_TEST},
+		{"diagnose", no_argument, NULL, O_DIAGNOSE},
+		{"json", no_argument, NULL, O_JSON},
 		{"card", required_argument, NULL, O_CARD},
 		{"central", required_argument, NULL, O_CENTRAL},
 		{"no-sync", no_argument, NULL, O_NO_SYNC},
@@ -157,6 +170,8 @@ static int parse_flags(int argc, char **argv, flags *f)
 			break;
 		case O_DB: f->db = optarg; break;
 		case O_READER_TEST: f->reader_test = true; break;
+		case O_DIAGNOSE: f->diagnose = true; break;
+		case O_JSON: f->json = true; break;
 		case O_CARD: f->card = optarg; break;
 		case O_CENTRAL:
 			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
@@ -194,6 +209,15 @@ static int parse_flags(int argc, char **argv, flags *f)
 			"kiosk: --add-staff needs --role officer|supervisor|technician and --name NAME\n");
 		return -1;
 	}
+	if (f->json && !f->diagnose) {
+		fprintf(stderr, "kiosk: --json goes with --diagnose\n");
+		return -1;
+	}
+	if (f->diagnose && (f->reader_test || f->script || f->check_only || f->bench_frames || commands)) {
+		fprintf(stderr, "kiosk: --diagnose goes alone (or with --json, --card, --central, --db,"
+				" -c, -v)\n");
+		return -1;
+	}
 	if (!f->add_staff && (f->staff_role || f->staff_name)) {
 		fprintf(stderr, "kiosk: --role and --name go with --add-staff\n");
 		return -1;
@@ -204,6 +228,28 @@ static int parse_flags(int argc, char **argv, flags *f)
 static bool admin_command(const flags *f)
 {
 	return f->add_staff || f->list_staff || f->disable_staff || f->reset_pad || f->verify_audit;
+}
+
+/* kiosk --diagnose: every check, once, without a display or a reader
+ * thread; the report on stdout. Exit 0 when no check failed, 1 otherwise. */
+static int run_diagnose(const flags *f, const conf *cfg)
+{
+	diag_env env = {.cfg = cfg, .db_path = f->db, .central_url = f->central, .card_path = f->card,
+			.have_display = false, .uptime_s = -1};
+	diag_report *r = malloc(sizeof *r);
+	if (r == NULL) {
+		fprintf(stderr, "kiosk: out of memory\n");
+		return 2;
+	}
+	diag_run(&env, DIAG_AREA_ALL, r);
+	int rc = f->json ? diag_write_json(r, stdout) : diag_write_text(r, stdout);
+	diag_status worst = diag_worst(r);
+	free(r);
+	if (rc != 0) {
+		fprintf(stderr, "kiosk: cannot write the report\n");
+		return 2;
+	}
+	return worst == DIAG_FAIL ? 1 : 0;
 }
 
 /* A staff or audit command on the store: --db, else the configuration's. */
@@ -247,6 +293,8 @@ int main(int argc, char **argv)
 	log_set_level(f.verbose ? LOG_DEBUG : (log_level)cfg.log.level);
 	if (f.reader_test)
 		return readertest_run(&cfg, f.card, 10000, stdout);
+	if (f.diagnose)
+		return run_diagnose(&f, &cfg);
 	if (f.orientation)
 		cfg.display.orientation = strcmp(f.orientation, "landscape") == 0 ? CONF_LANDSCAPE : CONF_PORTRAIT;
 	if (f.window_w) {

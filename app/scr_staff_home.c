@@ -3,8 +3,8 @@
  * their two desks as cards with what waits on each (requests to verify,
  * overdue, central conflicts; complaints open and escalated), and the
  * quarterly performance figures. Technicians
- * see the sync status and can send the dead letters again; their
- * diagnostics pages are a screen of their own.
+ * open their diagnostics screen (tech.h) from a card of its own, and see
+ * the sync status and can send the dead letters again.
  */
 #include <stdio.h>
 
@@ -71,10 +71,15 @@ static void officer_cards(app *a, ui_col *col, int h)
 	}
 }
 
-static void technician_card(app *a, ui_col *col)
+/* The technician's two cards: the diagnostics, and the sync with the dead
+ * letters to send again. */
+static void technician_cards(app *a, ui_col *col, int h)
 {
 	ui *u = a->ui;
 	const theme *th = &a->th;
+	if (shell_card(a, "staff.home_diag", ui_tr(u, "staff.home_diag_body"), "\xE2\x9A\x99",
+		       ui_col_take(col, h), true))
+		tech_open(a);
 	ui_rect card = ui_col_take(col, 420);
 	ui_draw_rect(u, card, th->color.surface, th->radius * 2);
 	ui_draw_frame(u, card, th->color.border, th->radius * 2, th->border);
@@ -85,17 +90,11 @@ static void technician_card(app *a, ui_col *col)
 	uplink_line(a, ui_col_take(&c, lh), th->color.text, UI_ALIGN_LEFT);
 	const char *d[1] = {num(a, (int)a->sync_st.dead)};
 	c.y += ui_label_text(u, ui_trf(u, "staff.home_dead", d, 1), ui_col_rest(&c), UI_FONT_BODY,
-			     th->color.text_muted, UI_ALIGN_LEFT);
+			     th->color.text_muted, UI_ALIGN_LEFT) + th->gap_small;
 	ui_rect b = ui_col_take(&c, th->button_h);
 	if (ui_button_ex(u, "staff.home_retry", ui_tr(u, "staff.home_retry"), NULL, b, UI_BTN_PRIMARY,
-			 a->sync_st.dead > 0)) {
-		int64_t n = 0;
-		queue_err e = queue_outbox_revive(a->q, 0, &n);
-		char detail[32];
-		snprintf(detail, sizeof detail, "entries=%lld", (long long)n);
-		admin_audit(a, "dead_letters_retry", "", e == QUEUE_OK ? detail : queue_err_name(e));
-		uplink_kick(a);
-	}
+			 a->sync_st.dead > 0))
+		tech_dead_retry(a, 0, NULL);
 }
 
 void scr_staff_home_draw(app *a, ui_rect full)
@@ -111,7 +110,7 @@ void scr_staff_home_draw(app *a, ui_rect full)
 	col.y += th->gap;
 	int h = th->landscape ? 200 : 240;
 	if (a->adm.who.role == STAFF_TECHNICIAN)
-		technician_card(a, &col);
+		technician_cards(a, &col, h);
 	else
 		officer_cards(a, &col, h);
 }

@@ -38,6 +38,7 @@ static const screen_def screens[SCREEN_COUNT] = {
 	[SCREEN_STAFF_COMPLAINT] = {"staff_complaint", "staff.complaint_title", false, false,
 				    scr_staff_complaint_draw, true},
 	[SCREEN_STAFF_FIGURES] = {"staff_figures", "staff.fig_title", false, false, scr_staff_figures_draw, true},
+	[SCREEN_TECH] = {"tech", "tech.title", false, false, scr_tech_draw, true},
 };
 
 const screen_def *screen_get(screen_id id) { return &screens[id]; }

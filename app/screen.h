@@ -46,6 +46,7 @@ typedef enum {
 	SCREEN_STAFF_COMPLAINTS,
 	SCREEN_STAFF_COMPLAINT,
 	SCREEN_STAFF_FIGURES,
+	SCREEN_TECH,           /* the technician's diagnostics (tech.h) */
 	SCREEN_COUNT
 } screen_id;
 
@@ -111,6 +112,7 @@ void scr_staff_case_draw(struct app *a, ui_rect content);
 void scr_staff_complaints_draw(struct app *a, ui_rect content);
 void scr_staff_complaint_draw(struct app *a, ui_rect content);
 void scr_staff_figures_draw(struct app *a, ui_rect content);
+void scr_tech_draw(struct app *a, ui_rect content);
 
 /* The identify step's side of the card reader: what a reader event (rdr.h)
  * means for the journey and the screens (a card on the welcome screen

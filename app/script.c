@@ -5,17 +5,21 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <ftw.h>
+#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
 #include "log.h"
 #include "script.h"
+#include "audit.h"
 #include "complaint.h"
 #include "http.h"
 #include "staff.h"
@@ -28,6 +32,9 @@ enum {
 	UI_DRAG_SLOP = 30, /* a stroke shorter than this would read as a tap */
 	READER_WAIT_MS = 5000, /* real time the reader thread gets to answer a card step */
 	SYNC_WAIT_MS = 10000,  /* real time the sync engine gets to reach a state */
+	DIAG_WAIT_MS = 20000,  /* real time the diagnostics get (the central timeout and more) */
+	FINGERS = 10,          /* finger ids a script may use: 0..9 */
+	STROKE_STEP = 20,      /* design px between the motion events of a swipe */
 };
 
 typedef struct run {
@@ -42,6 +49,8 @@ typedef struct run {
 	char complaint[COMPLAINT_NUMBER_MAX]; /* "remember complaint": likewise */
 	queue *other;                 /* "store lock": another writer's connection */
 	rstate ticket_state;          /* where "advance" left that request */
+	int fx[FINGERS], fy[FINGERS]; /* "finger": where each finger last was */
+	char stick[64];               /* "stick insert": the folder, "" none ("$stick") */
 } run;
 
 static int fail(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -144,20 +153,23 @@ static const ui_widget *find(run *r, const char *label, int role)
 	return best;
 }
 
-static void push_finger(run *r, Uint32 type, int dx, int dy)
+/* Finger ID's event TYPE at design pixel (DX, DY), then a pump. */
+static void push_finger_id(run *r, Uint32 type, int id, int dx, int dy)
 {
 	int wx, wy;
 	app_to_window(r->a, dx, dy, &wx, &wy);
 	SDL_Event ev = {0};
 	ev.type = type;
 	ev.tfinger.touchId = 1;
-	ev.tfinger.fingerId = 1;
+	ev.tfinger.fingerId = id;
 	ev.tfinger.x = ((float)wx + 0.5f) / (float)r->a->win_w;
 	ev.tfinger.y = ((float)wy + 0.5f) / (float)r->a->win_h;
 	ev.tfinger.pressure = 1.0f;
 	SDL_PushEvent(&ev);
 	app_pump(r->a);
 }
+
+static void push_finger(run *r, Uint32 type, int dx, int dy) { push_finger_id(r, type, 1, dx, dy); }
 
 static int tap_widget(run *r, const ui_widget *w, const char *what)
 {
@@ -419,6 +431,52 @@ static int cmd_scroll(run *r, const char *list, const char *label)
 		    list ? list : "the lists are", list ? "\" is" : "", seen_labels(r, false, seen, sizeof seen));
 }
 
+/* "expect check NAME ok|warn|fail": the diagnostics screen's last run. */
+static int expect_check(run *r, const char *name, const char *want)
+{
+	const tech *t = &r->a->tech;
+	if (strcmp(want, "ok") != 0 && strcmp(want, "warn") != 0 && strcmp(want, "fail") != 0)
+		return fail(r, "expected a status ok, warn or fail, saw \"%s\"", want);
+	if (!t->have_report)
+		return fail(r, "expected the diagnostics to have run (wait diagnostics), saw no report");
+	const diag_check *c = diag_find(&t->report, name);
+	if (!c) {
+		char names[1024] = "";
+		size_t o = 0;
+		for (int i = 0; i < t->report.n && o + DIAG_NAME_MAX + 2 < sizeof names; i++)
+			o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", i ? " " : "",
+					      t->report.checks[i].name);
+		return fail(r, "expected check %s, saw only %s", name, names);
+	}
+	if (strcmp(diag_status_name(c->status), want) != 0)
+		return fail(r, "expected check %s %s, saw %s (%s: %s)", name, want,
+			    diag_status_name(c->status), c->value, c->reason);
+	return 0;
+}
+
+/* "expect audit ACTION ["DETAIL"]": one of the newest audit entries is
+ * ACTION (with DETAIL in its detail, when given). */
+static int expect_audit(run *r, const char *action, const char *detail)
+{
+	enum { NEWEST = 50 };
+	audit_entry *e = calloc(NEWEST, sizeof *e);
+	int n = 0;
+	queue_err qe = e ? audit_list(r->a->q, 0, e, NEWEST, &n) : QUEUE_ERR_NOMEM;
+	bool found = false;
+	for (int i = 0; qe == QUEUE_OK && i < n && !found; i++)
+		found = strcmp(e[i].rec.action, action) == 0 && (!detail || strstr(e[i].rec.detail, detail));
+	char last[AUDIT_ACTION_MAX] = "nothing";
+	if (n > 0)
+		snprintf(last, sizeof last, "%s", e[0].rec.action);
+	free(e);
+	if (qe != QUEUE_OK)
+		return fail(r, "expected to read the audit log, saw %s", queue_err_name(qe));
+	if (!found)
+		return fail(r, "expected an audit entry %s%s%s, saw none (the newest is %s)", action,
+			    detail ? " with " : "", detail ? detail : "", last);
+	return 0;
+}
+
 static int cmd_expect(run *r, int argc, char **argv)
 {
 	ui *u = r->a->ui;
@@ -463,9 +521,28 @@ static int cmd_expect(run *r, int argc, char **argv)
 				    is ? "checked" : "unchecked");
 		return 0;
 	}
+	if (argc == 4 && strcmp(argv[1], "check") == 0)
+		return expect_check(r, argv[2], argv[3]);
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "audit") == 0)
+		return expect_audit(r, argv[2], argc == 4 ? argv[3] : NULL);
+	if (argc == 2 && strcmp(argv[1], "restart") == 0) {
+		if (!r->a->restart)
+			return fail(r, "expected a restart to be requested, saw none");
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "file") == 0) {
+		glob_t g;
+		int rc = glob(argv[2], 0, NULL, &g);
+		size_t n = rc == 0 ? g.gl_pathc : 0;
+		if (rc == 0)
+			globfree(&g);
+		if (n == 0)
+			return fail(r, "expected a file matching %s, saw none", argv[2]);
+		return 0;
+	}
 	(void)u;
-	return fail(r, "expected text|no text|screen|field|checked|unchecked after expect, saw \"%s\"",
-		    argc > 1 ? argv[1] : "");
+	return fail(r, "expected text|no text|screen|field|checked|unchecked|check|restart|file|audit "
+		       "after expect, saw \"%s\"", argc > 1 ? argv[1] : "");
 }
 
 /* SPEC ("30s", "500ms", "2m") in milliseconds into *MS; false when malformed. */
@@ -864,16 +941,16 @@ static int cmd_remember(run *r, bool complaint)
 }
 
 /* ARG with "$ticket" and "$complaint" replaced by the remembered numbers,
- * into BUF. */
+ * and "$stick" by the folder "stick insert" made, into BUF. */
 static void expand(run *r, const char *arg, char *buf, size_t len)
 {
-	static const char *const names[2] = {"$ticket", "$complaint"};
-	const char *values[2] = {r->ticket, r->complaint};
+	static const char *const names[3] = {"$ticket", "$complaint", "$stick"};
+	const char *values[3] = {r->ticket, r->complaint, r->stick};
 	size_t o = 0;
 	buf[0] = '\0';
 	while (*arg && o + 1 < len) {
 		int k = -1;
-		for (int i = 0; i < 2; i++)
+		for (int i = 0; i < 3; i++)
 			if (strncmp(arg, names[i], strlen(names[i])) == 0)
 				k = i;
 		if (k >= 0) {
@@ -1042,6 +1119,187 @@ static int cmd_store(run *r, const char *what, const char *db_path)
 	return 0;
 }
 
+/* ---- the technician's diagnostics --------------------------------------- */
+
+/* "wait diagnostics": in real time until the checks the screen started
+ * have ended, at most DIAG_WAIT_MS. */
+static int cmd_wait_diag(run *r)
+{
+	int64_t until = xport_deadline_in(DIAG_WAIT_MS);
+	for (;;) {
+		app_advance(r->a, 0);
+		if (!r->a->tech.job)
+			break;
+		if (xport_now_ms() >= until)
+			return fail(r, "expected the diagnostics to end within %d ms, saw them still running",
+				    DIAG_WAIT_MS);
+		usleep(20000);
+	}
+	if (!r->a->tech.have_report)
+		return fail(r, "expected the diagnostics to have run, saw no report (open the screen first)");
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+/* The point PX %, PY % across the widget labelled LABEL, into *X, *Y. */
+static int widget_point(run *r, const char *label, const char *px, const char *py, int *x, int *y)
+{
+	char *ex, *ey;
+	long fx = strtol(px, &ex, 10), fy = strtol(py, &ey, 10);
+	if (*ex || *ey || ex == px || ey == py || fx < 0 || fx > 100 || fy < 0 || fy > 100)
+		return fail(r, "expected a point as two percentages 0-100 of the widget, saw \"%s %s\"", px,
+			    py);
+	const ui_widget *w = find(r, label, -1);
+	if (!w) {
+		char seen[1536];
+		return fail(r, "expected a widget labelled \"%s\", saw %s", label,
+			    seen_labels(r, true, seen, sizeof seen));
+	}
+	*x = w->r.x + (int)((long)(w->r.w - 1) * fx / 100);
+	*y = w->r.y + (int)((long)(w->r.h - 1) * fy / 100);
+	return 0;
+}
+
+/* "finger down|move ID "Label" PX PY", "finger up ID": one finger of
+ * several (ids 0-9; the widgets follow the first one down). */
+static int cmd_finger(run *r, int argc, char **argv)
+{
+	char *end;
+	long id = strtol(argv[2], &end, 10);
+	bool down = strcmp(argv[1], "down") == 0, move = strcmp(argv[1], "move") == 0,
+	     up = strcmp(argv[1], "up") == 0;
+	bool shape = ((down || move) && argc == 6) || (up && argc == 3);
+	if (*end || end == argv[2] || id < 0 || id >= FINGERS || !shape)
+		return fail(r, "expected finger down|move ID \"Label\" PX PY or finger up ID (ID 0-%d), "
+			       "saw \"%s %s\"", FINGERS - 1, argv[1], argv[2]);
+	if (!up && widget_point(r, argv[3], argv[4], argv[5], &r->fx[id], &r->fy[id]))
+		return 1;
+	push_finger_id(r, down ? SDL_FINGERDOWN : move ? SDL_FINGERMOTION : SDL_FINGERUP, (int)id, r->fx[id],
+		       r->fy[id]);
+	app_advance(r->a, 16);
+	return 0;
+}
+
+/* "swipe "Label" PX1 PY1 PX2 PY2": one finger drawn across the widget
+ * from one point to another, a motion event every STROKE_STEP pixels. */
+static int cmd_swipe(run *r, char **argv)
+{
+	int x0, y0, x1, y1;
+	if (widget_point(r, argv[1], argv[2], argv[3], &x0, &y0) ||
+	    widget_point(r, argv[1], argv[4], argv[5], &x1, &y1))
+		return 1;
+	int d = abs(x1 - x0) > abs(y1 - y0) ? abs(x1 - x0) : abs(y1 - y0), steps = d / STROKE_STEP + 1;
+	push_finger(r, SDL_FINGERDOWN, x0, y0);
+	for (int i = 1; i <= steps; i++) {
+		push_finger(r, SDL_FINGERMOTION, x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps);
+		app_advance(r->a, 16);
+	}
+	push_finger(r, SDL_FINGERUP, x1, y1);
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove the stick's folder and everything in it. */
+static void stick_cleanup(run *r)
+{
+	if (r->stick[0])
+		nftw(r->stick, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* "stick insert": a fresh folder under /tmp that the kiosk treats as a
+ * mounted USB stick (the export dialog lists it; "$stick" names it);
+ * "stick remove": it goes away, as a stick pulled out does. */
+static int cmd_stick(run *r, const char *what)
+{
+	if (strcmp(what, "insert") == 0) {
+		if (r->stick[0])
+			return fail(r, "expected one stick at a time, saw %s still in", r->stick);
+		snprintf(r->stick, sizeof r->stick, "/tmp/kiosk-stick-XXXXXX");
+		if (!mkdtemp(r->stick)) {
+			r->stick[0] = '\0';
+			return fail(r, "expected a temporary folder, saw: %s", strerror(errno));
+		}
+		snprintf(r->a->test_mount, sizeof r->a->test_mount, "%s", r->stick);
+	} else if (strcmp(what, "remove") == 0) {
+		if (!r->stick[0])
+			return fail(r, "expected a stick to remove (stick insert), saw none");
+		stick_cleanup(r);
+		r->a->test_mount[0] = '\0'; /* "$stick" still names where it was */
+	} else {
+		return fail(r, "expected stick insert or stick remove, saw \"%s\"", what);
+	}
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
+/*
+ * "outbox refused KIND": an outbox entry of KIND (complaint, survey,
+ * revocation, complaint_note) whose payload the central service refuses
+ * for good (400 invalid_body). With the sync engine running (--central)
+ * the engine sends it and makes it a dead letter; without one it is
+ * settled here the way the engine settles such an answer.
+ */
+static int cmd_outbox(run *r, const char *what, const char *kind_name)
+{
+	static const char payload[] = "{\"v\":0,\"note\":\"made-up entry the central service refuses\"}";
+	queue_kind kind = QUEUE_KIND_COUNT;
+	for (int k = 0; k < QUEUE_KIND_COUNT; k++)
+		if (strcmp(queue_kind_name((queue_kind)k), kind_name) == 0)
+			kind = (queue_kind)k;
+	if (strcmp(what, "refused") != 0 || kind == QUEUE_KIND_COUNT || kind == QUEUE_KIND_REQUEST ||
+	    kind == QUEUE_KIND_EVENT)
+		return fail(r, "expected outbox refused complaint|survey|revocation|complaint_note, "
+			       "saw \"%s %s\"", what, kind_name);
+	int64_t seq = 0;
+	queue_err e = queue_outbox_add(r->a->q, kind, payload, sizeof payload - 1, &seq);
+	if (e != QUEUE_OK)
+		return fail(r, "expected the store to take the entry, saw %s", queue_err_name(e));
+	if (r->a->sync) {
+		sync_kick(r->a->sync);
+		app_advance(r->a, TAP_MS);
+		return 0;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int64_t now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, wait = 0;
+	enum { MAX = 256 };
+	queue_entry *x = calloc(MAX, sizeof *x);
+	queue_result *res = calloc(MAX, sizeof *res);
+	int n = 0;
+	bool found = false;
+	e = x && res ? queue_outbox_claim(r->a->q, now_ms, MAX, x, &n, &wait) : QUEUE_ERR_NOMEM;
+	for (int i = 0; i < n; i++) {
+		res[i].seq = x[i].seq;
+		if (x[i].seq == seq) { /* the others go back as they were */
+			found = true;
+			res[i].outcome = QUEUE_OUT_DEAD;
+			res[i].http_status = 400;
+			snprintf(res[i].reason, sizeof res[i].reason, "HTTP 400 invalid_body");
+		} else {
+			res[i].outcome = QUEUE_OUT_UNSENT;
+		}
+		queue_entry_wipe(&x[i]);
+	}
+	if (e == QUEUE_OK && n > 0)
+		e = queue_outbox_settle(r->a->q, res, n, now_ms);
+	free(x);
+	free(res);
+	if (e != QUEUE_OK || !found)
+		return fail(r, "expected entry %lld to become a dead letter, saw %s", (long long)seq,
+			    e != QUEUE_OK ? queue_err_name(e)
+					  : "it not claimed (an earlier entry waits to retry)");
+	app_advance(r->a, TAP_MS);
+	return 0;
+}
+
 static int step(run *r, int argc, char **argv)
 {
 	char xbuf[MAX_ARGS + 1][LINE_MAX_LEN];
@@ -1082,8 +1340,18 @@ static int step(run *r, int argc, char **argv)
 		return cmd_scroll(r, NULL, argv[2]);
 	if (strcmp(c, "expect") == 0)
 		return cmd_expect(r, argc, argv);
+	if (strcmp(c, "wait") == 0 && argc == 2 && strcmp(argv[1], "diagnostics") == 0)
+		return cmd_wait_diag(r);
 	if (strcmp(c, "wait") == 0 && argc == 2)
 		return cmd_wait(r, argv[1]);
+	if (strcmp(c, "finger") == 0 && (argc == 3 || argc == 6))
+		return cmd_finger(r, argc, argv);
+	if (strcmp(c, "swipe") == 0 && argc == 6)
+		return cmd_swipe(r, argv);
+	if (strcmp(c, "stick") == 0 && argc == 2)
+		return cmd_stick(r, argv[1]);
+	if (strcmp(c, "outbox") == 0 && argc == 3)
+		return cmd_outbox(r, argv[1], argv[2]);
 	if (strcmp(c, "screenshot") == 0 && argc == 2)
 		return cmd_screenshot(r, argv[1]);
 	if (strcmp(c, "language") == 0 && argc == 2)
@@ -1109,7 +1377,8 @@ static int step(run *r, int argc, char **argv)
 		return cmd_close(r);
 	return fail(r, "expected a command (tap, type, drag, expect, wait, screenshot, language, "
 		       "card, reader, sync, goto, key, close, remember, advance, notify, central, scroll, "
-		       "store, hold, staff, request) with its arguments, saw \"%s\" with %d argument%s",
+		       "store, hold, staff, request, finger, swipe, stick, outbox) with its arguments, "
+		       "saw \"%s\" with %d argument%s",
 		    c, argc - 1, argc == 2 ? "" : "s");
 }
 
@@ -1159,6 +1428,7 @@ int script_run(app *a, const char *path, const char *shots_dir)
 	}
 	fclose(f);
 	queue_close(&r.other);
+	stick_cleanup(&r);
 	if (rc == 0)
 		printf("%s: %d steps passed\n", path, r.steps);
 	return rc;

@@ -63,6 +63,33 @@
  *   sync wait offline [N]  the service was tried and not reached (N waiting)
  *   sync wait lookup       the officer's certificate lookup ended
  *
+ * The technician's diagnostics screen (tech.h):
+ *   wait diagnostics       in real time (at most 20 s) until the checks the
+ *                          screen started have ended; fails without a report
+ *   expect check NAME ok|warn|fail   that check's status in the screen's
+ *                          last run (the failure shows its value and reason)
+ *   finger down|move ID "Label" PX PY   one finger of several (ID 0-9) at
+ *                          PX %, PY % across the widget labelled Label (the
+ *                          widgets follow only the first finger down)
+ *   finger up ID           that finger lifted where it last was
+ *   swipe "Label" PX1 PY1 PX2 PY2   one finger drawn across the widget from
+ *                          one point to the other (percentages again)
+ *   stick insert | stick remove   a fresh folder under /tmp that the export
+ *                          dialog lists as a mounted USB stick ("$stick" in
+ *                          later arguments names it), or pulled out (the
+ *                          folder and what was written to it removed; it is
+ *                          removed at the end of the run in any case)
+ *   expect file "GLOB"     a file matching GLOB exists ("$stick/kesiapan-*.txt")
+ *   expect restart         the kiosk was asked to restart (headless runs
+ *                          log "restart requested" and go on)
+ *   expect audit ACTION ["DETAIL"]   one of the 50 newest audit entries is
+ *                          ACTION, with DETAIL in its detail when given
+ *   outbox refused KIND    an outbox entry (complaint, survey, revocation,
+ *                          complaint_note) the central service refuses for
+ *                          good (400 invalid_body): with --central the sync
+ *                          engine sends it and makes it a dead letter,
+ *                          without it is settled as the engine would
+ *
  * Every command waits for the kiosk to settle. A failure prints
  * "SCRIPT:LINE: expected ..., saw ..." on stderr and stops the run.
  */

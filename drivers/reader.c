@@ -426,84 +426,147 @@ void reader_print_desc(FILE *out, const ccid_desc *d)
 		(unsigned long)d->data_rate);
 }
 
-int reader_probe(xport x, const reader_opts *opts, int wait_ms, FILE *out)
+/* reader.h spells these sizes out so that it need not include card.h. */
+_Static_assert(sizeof ((reader_probe_result *)0)->uid == KTP_UID_CAP, "uid: KTP_UID_CAP");
+_Static_assert(sizeof ((reader_probe_result *)0)->atr_hex == 2 * ATR_MAX + 1, "atr_hex: ATR_MAX");
+
+/* reader_probe_ex's code for what R found. */
+static int probe_code(const reader_probe_result *r)
 {
-	reader_opts o = defaults(opts);
-	xport_info info;
-	memset(&info, 0, sizeof info);
-	xport_err xe = x.ops->open(x.ctx, &info);
-	if (xe != XPORT_OK) {
-		fprintf(out, "no reader: %s\n", xport_err_name(xe));
+	if (r->end != READER_PROBE_DONE)
 		return 2;
-	}
-	fprintf(out, "reader: %s (%04x:%04x) at %s%s\n", info.name, info.vid, info.pid, info.path,
-		info.has_interrupt ? ", interrupt endpoint" : ", no interrupt endpoint (polled)");
-	int rc = 2;
-	const char *why = NULL;
-	ccid *c = NULL;
-	ccid_desc d;
-	ccid_err ce = ccid_desc_parse(info.ccid_desc, info.ccid_desc_len, &d, &why);
-	if (ce == CCID_OK || ce == CCID_ERR_UNSUPPORTED)
-		reader_print_desc(out, &d);
-	ce = ccid_open(&c, x, &info, &why);
-	if (ce != CCID_OK) {
-		fprintf(out, "unsupported reader: %s\n", why ? why : ccid_err_name(ce));
-		goto close;
-	}
+	return r->record_read ? 0 : 1;
+}
+
+/* Wait up to WAIT_MS for a card in the card slot. CCID_OK with *ICC. */
+static ccid_err wait_card(ccid *c, const reader_opts *o, int wait_ms, ccid_icc *icc)
+{
 	int64_t until = xport_deadline_in(wait_ms);
-	ccid_icc icc = CCID_ICC_ABSENT;
+	ccid_err ce;
+	*icc = CCID_ICC_ABSENT;
 	do {
-		ce = ccid_slot_status(c, o.card_slot, &icc, xport_deadline_in(o.timeout_ms));
-		if (ce != CCID_OK || icc != CCID_ICC_ABSENT)
+		ce = ccid_slot_status(c, o->card_slot, icc, xport_deadline_in(o->timeout_ms));
+		if (ce != CCID_OK || *icc != CCID_ICC_ABSENT)
 			break;
 		struct timespec ts = {0, 100 * 1000000L};
 		nanosleep(&ts, NULL);
 	} while (xport_now_ms() < until);
-	if (ce != CCID_OK || icc == CCID_ICC_ABSENT) {
-		fprintf(out, "no card on the reader%s%s\n", ce != CCID_OK ? ": " : "",
-			ce != CCID_OK ? ccid_err_name(ce) : "");
-		goto close;
-	}
-	card k, sam;
+	return ce;
+}
+
+/* The powered card K: its UID, the SAM, the record (wiped at once). */
+static void probe_card(ccid *c, card *k, const reader_opts *o, reader_probe_result *out)
+{
+	card sam;
+	const char *why = NULL;
 	memset(&sam, 0, sizeof sam);
-	apdu_err e = card_connect(&k, c, o.card_slot, xport_deadline_in(o.timeout_ms), &why);
-	if (e != APDU_OK) {
-		fprintf(out, "card: power on failed: %s\n", why ? why : apdu_err_name(e));
-		goto close;
-	}
-	char atr[2 * ATR_MAX + 1];
-	hex(atr, sizeof atr, k.atr, k.atr_len);
-	fprintf(out, "ATR: %s (protocol %s)\n", atr,
-		k.proto == CARD_PROTO_T1 ? "T=1" : k.proto == CARD_PROTO_T0 ? "T=0" : "APDU level");
-	char uid[KTP_UID_CAP];
+	hex(out->atr_hex, sizeof out->atr_hex, k->atr, k->atr_len);
+	out->protocol = k->proto == CARD_PROTO_T1 ? "T=1" : k->proto == CARD_PROTO_T0 ? "T=0" : "APDU level";
 	ktpcard_detail det;
-	ktpcard_result res = ktpcard_read_uid(&k, uid, &det, xport_deadline_in(o.timeout_ms));
-	if (res == KTPCARD_OK)
-		fprintf(out, "UID: %s\n", uid);
-	else
-		fprintf(out, "UID: not read (%s)\n", res == KTPCARD_IO ? apdu_err_name(det.io)
-								      : ktpcard_result_name(res));
-	bool has_sam = d.max_slot_index >= o.sam_slot && o.sam_slot != o.card_slot;
-	bool sam_ok = has_sam && card_connect(&sam, c, o.sam_slot,
-					      xport_deadline_in(o.timeout_ms), &why) == APDU_OK;
-	fprintf(out, "SAM: %s\n", sam_ok ? "present" : has_sam ? "slot empty or not answering" : "no SAM slot");
+	ktpcard_result res = ktpcard_read_uid(k, out->uid, &det, xport_deadline_in(o->timeout_ms));
+	out->uid_read = res == KTPCARD_OK;
+	if (!out->uid_read) {
+		explicit_bzero(out->uid, sizeof out->uid);
+		out->uid_error = res == KTPCARD_IO ? apdu_err_name(det.io) : ktpcard_result_name(res);
+	}
+	bool has_sam = out->desc.max_slot_index >= o->sam_slot && o->sam_slot != o->card_slot;
+	bool sam_ok = has_sam &&
+		      card_connect(&sam, c, o->sam_slot, xport_deadline_in(o->timeout_ms), &why) == APDU_OK;
+	out->sam = sam_ok    ? READER_PROBE_SAM_PRESENT
+		   : has_sam ? READER_PROBE_SAM_ABSENT
+			     : READER_PROBE_SAM_NO_SLOT;
 	ktp_identity id;
-	res = ktpcard_read_identity(&k, sam_ok ? &sam : NULL, &id, &det, NULL, NULL,
-				    xport_deadline_in(o.timeout_ms));
+	res = ktpcard_read_identity(k, sam_ok ? &sam : NULL, &id, &det, NULL, NULL,
+				    xport_deadline_in(o->timeout_ms));
 	ktp_identity_wipe(&id); /* the check says whether, never what */
-	if (res == KTPCARD_OK) {
-		fprintf(out, "demographic record: read (NIK valid)\n");
-		rc = 0;
-	} else {
-		fprintf(out, "demographic record: not read: %s%s%s\n", ktpcard_result_name(res),
-			det.step ? " at " : "", det.step ? det.step : "");
-		rc = 1;
+	out->record_read = res == KTPCARD_OK;
+	if (!out->record_read) {
+		out->record_err = res == KTPCARD_IO ? map_apdu(det.io) : RDR_OK;
+		out->record_why = res == KTPCARD_IO ? RDR_WHY_NONE : map_result(res);
+		out->record_error = ktpcard_result_name(res);
+		out->record_step = det.step;
 	}
 	if (sam_ok)
-		card_disconnect(&sam, xport_deadline_in(o.timeout_ms));
+		card_disconnect(&sam, xport_deadline_in(o->timeout_ms));
+}
+
+int reader_probe_ex(xport x, const reader_opts *opts, int wait_ms, reader_probe_result *out)
+{
+	reader_opts o = defaults(opts);
+	memset(out, 0, sizeof *out);
+	out->end = READER_PROBE_NO_READER;
+	out->open_err = x.ops->open(x.ctx, &out->info);
+	if (out->open_err != XPORT_OK)
+		return 2;
+	const char *why = NULL;
+	ccid *c = NULL;
+	ccid_err ce = ccid_desc_parse(out->info.ccid_desc, out->info.ccid_desc_len, &out->desc, &why);
+	out->desc_ok = ce == CCID_OK || ce == CCID_ERR_UNSUPPORTED;
+	out->end = READER_PROBE_UNSUPPORTED;
+	ce = ccid_open(&c, x, &out->info, &why);
+	if (ce != CCID_OK) {
+		out->unsupported = why ? why : ccid_err_name(ce);
+		goto close;
+	}
+	out->end = READER_PROBE_NO_CARD;
+	ccid_icc icc;
+	ce = wait_card(c, &o, wait_ms, &icc);
+	if (ce != CCID_OK || icc == CCID_ICC_ABSENT) {
+		out->slot_error = ce != CCID_OK ? ccid_err_name(ce) : NULL;
+		goto close;
+	}
+	out->end = READER_PROBE_NO_POWER;
+	card k;
+	apdu_err e = card_connect(&k, c, o.card_slot, xport_deadline_in(o.timeout_ms), &why);
+	if (e != APDU_OK) {
+		out->power_error = why ? why : apdu_err_name(e);
+		goto close;
+	}
+	out->end = READER_PROBE_DONE;
+	probe_card(c, &k, &o, out);
 	card_disconnect(&k, xport_deadline_in(o.timeout_ms));
 close:
 	ccid_free(&c);
 	x.ops->close(x.ctx);
+	return probe_code(out);
+}
+
+int reader_probe(xport x, const reader_opts *opts, int wait_ms, FILE *out)
+{
+	reader_probe_result r;
+	int rc = reader_probe_ex(x, opts, wait_ms, &r);
+	if (r.end == READER_PROBE_NO_READER) {
+		fprintf(out, "no reader: %s\n", xport_err_name(r.open_err));
+		return rc;
+	}
+	fprintf(out, "reader: %s (%04x:%04x) at %s%s\n", r.info.name, r.info.vid, r.info.pid, r.info.path,
+		r.info.has_interrupt ? ", interrupt endpoint" : ", no interrupt endpoint (polled)");
+	if (r.desc_ok)
+		reader_print_desc(out, &r.desc);
+	switch (r.end) {
+	case READER_PROBE_NO_READER: break;
+	case READER_PROBE_UNSUPPORTED: fprintf(out, "unsupported reader: %s\n", r.unsupported); break;
+	case READER_PROBE_NO_CARD:
+		fprintf(out, "no card on the reader%s%s\n", r.slot_error ? ": " : "",
+			r.slot_error ? r.slot_error : "");
+		break;
+	case READER_PROBE_NO_POWER: fprintf(out, "card: power on failed: %s\n", r.power_error); break;
+	case READER_PROBE_DONE:
+		fprintf(out, "ATR: %s (protocol %s)\n", r.atr_hex, r.protocol);
+		if (r.uid_read)
+			fprintf(out, "UID: %s\n", r.uid);
+		else
+			fprintf(out, "UID: not read (%s)\n", r.uid_error);
+		fprintf(out, "SAM: %s\n", r.sam == READER_PROBE_SAM_PRESENT  ? "present"
+					  : r.sam == READER_PROBE_SAM_ABSENT ? "slot empty or not answering"
+									     : "no SAM slot");
+		if (r.record_read)
+			fprintf(out, "demographic record: read (NIK valid)\n");
+		else
+			fprintf(out, "demographic record: not read: %s%s%s\n", r.record_error,
+				r.record_step ? " at " : "", r.record_step ? r.record_step : "");
+		break;
+	}
+	explicit_bzero(r.uid, sizeof r.uid);
 	return rc;
 }

@@ -8,7 +8,9 @@
  * callback refuses anything beyond it, which stops the transfer, and that
  * case is still an HTTP answer (truncated). Transport failures become
  * short fixed texts for staff and logs; libcurl's own error buffer (which
- * can hold host names and paths) is not used.
+ * can hold host names and paths) is not used. For the technician's
+ * diagnostics a client may keep the server certificate's expiry
+ * (opts.peer_cert) and tells whether a call failed in TLS (http_last_tls).
  */
 #include "http.h"
 
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -37,6 +40,8 @@ struct http_client {
 	bool truncated;
 	char content_type[CONTENT_TYPE_MAX];
 	long connects;
+	bool tls_used;      /* the base URL is https:// */
+	http_tls last_tls;  /* of the last call (http_last_tls) */
 	bool (*cancelled)(void *ctx);
 	void *cancel_ctx;
 };
@@ -101,6 +106,8 @@ static bool setup(http_client *c, const http_opts *o)
 		SET(CURLOPT_PINNEDPUBLICKEY, o->pin);
 	if (o->ca_file != NULL)
 		SET(CURLOPT_CAINFO, o->ca_file);
+	if (o->peer_cert)
+		SET(CURLOPT_CERTINFO, 1L);
 #undef SET
 	return ok;
 }
@@ -148,6 +155,7 @@ http_client *http_new(const http_opts *o)
 	c->base_path = path_of(c->base_url);
 	if (c->base_path == NULL)
 		goto fail;
+	c->tls_used = strncasecmp(c->base_url, "https://", 8) == 0;
 	if (!setup(c, o))
 		goto fail;
 	if (curl_easy_setopt(c->h, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
@@ -181,6 +189,23 @@ void http_free(http_client **pc)
 	explicit_bzero(c, sizeof *c);
 	free(c);
 	*pc = NULL;
+}
+
+void http_last_tls(const http_client *c, http_tls *out)
+{
+	*out = c->last_tls;
+}
+
+void http_lib_version(char *buf, size_t cap)
+{
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	if (cap == 0)
+		return;
+	if (v == NULL)
+		snprintf(buf, cap, "libcurl (version unknown)");
+	else
+		snprintf(buf, cap, "libcurl %s (%s)", v->version, v->ssl_version ? v->ssl_version : "no TLS");
 }
 
 const char *http_base_path(const http_client *c)
@@ -228,6 +253,51 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 	return n;
 }
 
+/* RC ended the transfer in the TLS handshake or the certificate checks. */
+static bool tls_code(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_CLIENTCERT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* OpenSSL's X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED:
+ * libcurl hands OpenSSL's verify result through unchanged (other TLS
+ * libraries have their own numbers, so these are read only with OpenSSL). */
+enum { OSSL_NOT_YET_VALID = 9, OSSL_EXPIRED = 10 };
+
+/* Why the certificate was not trusted: a date is worth telling apart, since
+ * "not yet valid" is what a kiosk with its clock far behind sees. */
+static const char *verify_reason(CURL *h)
+{
+	long result = 0;
+	const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+	if (v != NULL && v->ssl_version != NULL && strncmp(v->ssl_version, "OpenSSL", 7) == 0 &&
+	    curl_easy_getinfo(h, CURLINFO_SSL_VERIFYRESULT, &result) == CURLE_OK) {
+		if (result == OSSL_EXPIRED)
+			return "TLS certificate expired";
+		if (result == OSSL_NOT_YET_VALID)
+			return "TLS certificate not yet valid";
+	}
+	return "TLS certificate not trusted";
+}
+
 /* A short fixed reason for a transfer that gave no HTTP answer. */
 static const char *net_reason(CURL *h, CURLcode rc)
 {
@@ -248,7 +318,7 @@ static const char *net_reason(CURL *h, CURLcode rc)
 	case CURLE_COULDNT_RESOLVE_PROXY:
 		return "DNS: proxy not found";
 	case CURLE_PEER_FAILED_VERIFICATION:
-		return "TLS certificate not trusted";
+		return verify_reason(h);
 	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
 		return "pinned key mismatch";
 	case CURLE_SSL_CONNECT_ERROR:
@@ -282,6 +352,26 @@ static const char *net_reason(CURL *h, CURLcode rc)
 	}
 }
 
+/* The "Expire date" of the first certificate (the server's own) of the
+ * chain libcurl kept from this transfer's handshake, as epoch seconds; 0
+ * when there is none (CERTINFO off, no handshake, a date curl_getdate()
+ * cannot read). OpenSSL writes it as "Jan  5 12:00:00 2027 GMT". */
+static int64_t cert_not_after(CURL *h)
+{
+	struct curl_certinfo *ci = NULL;
+	static const char key[] = "Expire date:";
+
+	if (curl_easy_getinfo(h, CURLINFO_CERTINFO, &ci) != CURLE_OK || ci == NULL || ci->num_of_certs < 1)
+		return 0;
+	for (struct curl_slist *l = ci->certinfo[0]; l != NULL; l = l->next) {
+		if (strncasecmp(l->data, key, sizeof key - 1) == 0) {
+			time_t t = curl_getdate(l->data + sizeof key - 1, NULL);
+			return t > 0 ? (int64_t)t : 0;
+		}
+	}
+	return 0;
+}
+
 /* Forget the previous answer (it may hold personal data). */
 static void reset_answer(http_client *c)
 {
@@ -311,6 +401,7 @@ int http_call(http_client *c, const char *method, const char *path, const void *
 
 	memset(raw, 0, sizeof *raw);
 	reset_answer(c);
+	c->last_tls = (http_tls){.used = c->tls_used};
 	if (method != NULL && strcmp(method, "POST") == 0)
 		post = true;
 	else if (method != NULL && strcmp(method, "GET") == 0)
@@ -363,6 +454,9 @@ int http_call(http_client *c, const char *method, const char *path, const void *
 	rc = curl_easy_perform(c->h);
 	if (curl_easy_getinfo(c->h, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
 		c->connects += connects;
+	c->last_tls.failed = c->tls_used && tls_code(rc);
+	if (c->tls_used && connects > 0)
+		c->last_tls.not_after = cert_not_after(c->h);
 	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &status);
 	if (rc != CURLE_OK && !(rc == CURLE_WRITE_ERROR && c->truncated)) {
 		ret = fail_call(raw, net_reason(c->h, rc));

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "answer.h"
 
@@ -25,6 +26,10 @@ typedef struct http_opts {
 	const char *ca_file;    /* a CA bundle instead of the system's, or NULL (copied) */
 	int connect_timeout_ms; /* > 0 */
 	int total_timeout_ms;   /* > 0 */
+	/* Keep the expiry of the server's certificate from each TLS handshake
+	 * for http_last_tls() (libcurl's CERTINFO, which copies the whole
+	 * chain into text: for the technician's diagnostics, not the engine). */
+	bool peer_cert;
 } http_opts;
 
 typedef struct http_client http_client;
@@ -49,7 +54,9 @@ void http_free(http_client **c);
  * stay valid until the next call on C or http_free(). Returns 0 when an
  * HTTP answer arrived (any status), -1 when none did (RAW->status 0 and
  * RAW->net_error a short reason: "connection refused", "timeout",
- * "TLS certificate not trusted", "pinned key mismatch", "connection dropped").
+ * "TLS certificate not trusted", "TLS certificate expired", "TLS certificate
+ * not yet valid" (the kiosk's clock is behind), "pinned key mismatch",
+ * "connection dropped").
  */
 int http_call(http_client *c, const char *method, const char *path, const void *body, size_t len,
 	      const http_header *headers, int n, answer_raw *raw);
@@ -68,5 +75,23 @@ const char *http_base_path(const http_client *c);
 
 /* Number of TCP connections opened so far (1 after many keep-alive calls). */
 long http_connects(const http_client *c);
+
+/* The TLS side of the last http_call() on a client. */
+typedef struct http_tls {
+	bool used;         /* the base URL is https:// */
+	bool failed;       /* the call ended in the TLS handshake or the certificate
+			      checks (its net_error says how), not before or after */
+	int64_t not_after; /* epoch s the server's certificate expires; 0 when not
+			      known: opts.peer_cert unset, no handshake in that call
+			      (a kept-alive connection), or none was seen */
+} http_tls;
+
+/* Fill *OUT (OUT, not NULL) for the last http_call() on C (all false and 0
+ * before the first). Never blocks. */
+void http_last_tls(const http_client *c, http_tls *out);
+
+/* libcurl's version and its TLS library, "libcurl 7.88.1 (OpenSSL/3.0.11)",
+ * for reports, into BUF (CAP bytes, always NUL-terminated when CAP > 0). */
+void http_lib_version(char *buf, size_t cap);
 
 #endif

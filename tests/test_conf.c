@@ -899,8 +899,9 @@ static void test_print_keys(void **state)
 	/* Optional: window, allow, reader timeout_ms, level, retention_days and
 	 * central secret_file, pin, ca_file, timeout_ms, retry_base_ms,
 	 * retry_cap_ms, poll_seconds; complaints escalate_after_hours; staff
-	 * idle_logout, pin_attempts, lockout_seconds, lockout_max_seconds. */
-	assert_int_equal(lines, REQUIRED_KEYS + 17);
+	 * idle_logout, pin_attempts, lockout_seconds, lockout_max_seconds;
+	 * diagnostics min_free_disk_mb, export_dirs. */
+	assert_int_equal(lines, REQUIRED_KEYS + 19);
 	assert_int_equal(required, REQUIRED_KEYS);
 	assert_non_null(strstr(out, "session.idle_timeout"));
 	free(out);
