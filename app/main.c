@@ -8,11 +8,13 @@
  * frames (--bench-frames), or run the kiosk until SIGTERM. Modules close in
  * reverse order.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "admincli.h"
 #include "app.h"
@@ -274,6 +276,20 @@ static int run_admin(const flags *f)
 	return admincli_verify_audit(db, stdout, stderr);
 }
 
+/* The technician's "restart the kiosk": everything is closed (the store
+ * checkpointed, the reader released); start this program again with the
+ * same arguments in the same process, so it works with or without a service
+ * manager. Only returns when that fails, to exit with status 1 (a service
+ * manager then restarts it). */
+static void restart_kiosk(char **argv)
+{
+	log_info("app", "restarting");
+	fflush(NULL);
+	execv("/proc/self/exe", argv);
+	log_error("app", "restart failed: %s", strerror(errno));
+	exit(1);
+}
+
 int main(int argc, char **argv)
 {
 	flags f;
@@ -310,12 +326,17 @@ int main(int argc, char **argv)
 	if (app_open(&a, &cfg, &opts) != 0)
 		return 1;
 	int rc;
-	if (f.script)
+	bool restart = false;
+	if (f.script) {
 		rc = script_run(a, f.script, f.shots);
-	else if (f.bench_frames)
+	} else if (f.bench_frames) {
 		rc = bench_frames(a, f.bench_frames);
-	else
+	} else {
 		rc = app_run(a);
+		restart = a->restart;
+	}
 	app_close(&a);
+	if (restart)
+		restart_kiosk(argv);
 	return rc;
 }

@@ -731,7 +731,7 @@ static int query_text(sqlite3 *db, const char *sql, char *buf, size_t cap)
 static queue_err migrate(queue *q)
 {
 	char sql[64];
-	int64_t v;
+	int64_t v = 0;
 	int rc;
 
 	rc = sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -773,7 +773,7 @@ queue_err queue_open(queue **out, const char *path, const queue_opts *opts)
 	queue_err err;
 	char mode[16];
 	char sql[64];
-	int64_t version;
+	int64_t version = 0;
 	int rc;
 
 	*out = NULL;

@@ -15,9 +15,10 @@ mkdir -p "$(dirname "$db")" "$shots"
 if [ "$mode" = online ]; then
   id=$(sed -n 's/^id *= *//p' "$conf" | head -n1)
   key=$(cd "$(dirname "$conf")" && realpath "$(sed -n 's/^secret_file *= *//p' "$conf" | head -n1)")
+  : >"$dir/sim.out" # there before the first look, however late the sim starts
   "$sim" --port 0 --db "$dir/central.db" --kiosk "$id=$key" --quiet >"$dir/sim.out" &
   simpid=$!
-  for _ in $(seq 100); do
+  for _ in $(seq 200); do
     port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/sim.out")
     [ -n "$port" ] && break
     sleep 0.05
