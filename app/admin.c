@@ -132,13 +132,10 @@ ui_rect admin_chrome(app *a, const char *title_key)
 	/* A stripe of warning colour under the bar: unmistakably not a citizen screen. */
 	ui_draw_rect(u, (ui_rect){0, bar.h - 10, bar.w, 10}, th->color.staff_stripe, 0);
 
-	int logout_w = 300;
-	ui_rect text = {th->margin, 14, bar.w - 3 * th->margin - logout_w - 260, bar.h};
-	const char *args[2] = {m->who.name, ui_tr(u, role_key(m->who.role))};
-	const char *who = m->active ? ui_trf(u, "staff.banner_who", args, 2) : "";
-	int h = ui_label(u, "staff.banner", text, UI_FONT_STRONG, th->color.staff_text, UI_ALIGN_LEFT);
-	ui_label_text(u, who, (ui_rect){text.x, text.y + h, text.w, 40}, UI_FONT_SMALL,
-		      th->color.staff_text, UI_ALIGN_LEFT);
+	/* Both buttons as narrow as their labels allow: the name line needs the room. */
+	int tw, tth;
+	ui_measure(u, UI_FONT_BUTTON, ui_tr(u, "staff.logout"), 0, &tw, &tth);
+	int logout_w = tw + 3 * th->gap > 200 ? tw + 3 * th->gap : 200;
 	ui_rect out = {bar.w - th->margin - logout_w, (bar.h - 10 - th->touch_min) / 2, logout_w,
 		       th->touch_min};
 	if (m->active && ui_button_ex(u, "staff.logout", ui_tr(u, "staff.logout"), NULL, out,
@@ -146,7 +143,14 @@ ui_rect admin_chrome(app *a, const char *title_key)
 		admin_logout(a, false);
 	/* Before login there is no "Keluar": the language choice takes its place. */
 	int lang_x = m->active ? out.x - th->gap - 260 : bar.w - th->margin - 260;
-	shell_lang_toggle(a, (ui_rect){lang_x, out.y, 260, th->touch_min});
+	lang_x = shell_lang_toggle(a, (ui_rect){lang_x, out.y, 260, th->touch_min});
+	/* Who is logged in, in what the buttons leave. */
+	ui_rect text = {th->margin, 14, lang_x - th->gap - th->margin, bar.h - 24};
+	const char *args[2] = {m->who.name, ui_tr(u, role_key(m->who.role))};
+	const char *who = m->active ? ui_trf(u, "staff.banner_who", args, 2) : "";
+	int h = ui_label(u, "staff.banner", text, UI_FONT_STRONG, th->color.staff_text, UI_ALIGN_LEFT);
+	ui_label_text(u, who, (ui_rect){text.x, text.y + h, text.w, text.h - h}, UI_FONT_SMALL,
+		      th->color.staff_text, UI_ALIGN_LEFT);
 
 	ui_col col = ui_col_make((ui_rect){th->margin, bar.h + th->gap, bar.w - 2 * th->margin,
 					   th->design_h - bar.h - 2 * th->gap},
@@ -156,7 +160,6 @@ ui_rect admin_chrome(app *a, const char *title_key)
 		snprintf(s, sizeof s, "%d", m->idle_left_s);
 		const char *w[1] = {s};
 		const char *say = ui_trf(u, "staff.idle_warning", w, 1);
-		int tw, tth;
 		ui_measure(u, UI_FONT_STRONG, say, col.area.w - 2 * th->gap, &tw, &tth);
 		ui_rect warn = ui_col_take(&col, tth + 24);
 		ui_draw_rect(u, warn, th->color.staff_stripe, th->radius);

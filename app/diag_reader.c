@@ -68,7 +68,8 @@ static void live_checks(const reader_status *st, diag_report *r)
 	}
 	reader_value(value, sizeof value, st->name, st->vid, st->pid, st->desc_ok, &st->desc);
 	diag_add(r, "reader.found", DIAG_OK, value, "%s%s",
-		 st->has_sam_slot ? "SAM slot" : "one slot: no SAM, only UIDs can be read",
+		 st->has_sam_slot ? "ready: a card slot and a SAM slot"
+				  : "one slot: no SAM, only UIDs can be read",
 		 st->has_interrupt ? "" : "; no interrupt endpoint (polled)");
 	if (st->card_present) {
 		snprintf(value, sizeof value, "ATR %s", st->atr_hex);

@@ -53,7 +53,7 @@ int screen_parse(const char *name, screen_id *out)
 	return -1;
 }
 
-void shell_lang_toggle(app *a, ui_rect r)
+int shell_lang_toggle(app *a, ui_rect r)
 {
 	ui *u = a->ui;
 	const theme *th = &a->th;
@@ -68,6 +68,7 @@ void shell_lang_toggle(app *a, ui_rect r)
 	ui_rect b = {r.x + r.w - w, r.y, w, th->touch_min};
 	if (ui_button_ex(u, "common.lang_toggle", label, NULL, b, UI_BTN_SECONDARY, true))
 		app_set_lang(a, ui_lang(u) == CAT_ID ? CAT_EN : CAT_ID);
+	return b.x;
 }
 
 const char *shell_fmt_when(app *a, int64_t when, bool with_time)

@@ -69,8 +69,9 @@ int screen_parse(const char *name, screen_id *out);
 void shell_frame(struct app *a);
 
 /* The language toggle button, right-aligned in R (screens without chrome
- * place it themselves). */
-void shell_lang_toggle(struct app *a, ui_rect r);
+ * place it themselves). Returns the button's left edge: it is as wide as its
+ * label needs, so it may reach left of R.x. */
+int shell_lang_toggle(struct app *a, ui_rect r);
 /* "Selasa, 24 November 2026 · 09.00 WIB", in the current language, in the
  * frame arena. WIB (UTC+7) whatever the machine's time zone. */
 const char *shell_datetime(struct app *a);
