@@ -14,6 +14,7 @@
 #include "app.h"
 #include "log.h"
 #include "png.h"
+#include "readertest.h"
 #include "uplink.h"
 
 enum {
@@ -166,11 +167,7 @@ static int open_reader(app *a)
 		}
 		x = ccidsim_xport(a->sim);
 	} else {
-		usb_id allow[USB_ALLOW_MAX];
-		size_t n = 0;
-		for (int i = 0; i < a->cfg->reader.n_allow && n < USB_ALLOW_MAX; i++)
-			allow[n++] = (usb_id){a->cfg->reader.allow[i].vid, a->cfg->reader.allow[i].pid};
-		xport_err e = usb_new(&a->usb, allow, n);
+		xport_err e = readertest_usb_new(a->cfg, &a->usb);
 		if (e != XPORT_OK) {
 			log_warn("app", "USB is not available (%s): running without a card reader",
 				 xport_err_name(e));

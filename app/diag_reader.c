@@ -22,6 +22,7 @@
 
 #include "ccidsim.h"
 #include "diag_internal.h"
+#include "readertest.h"
 #include "usb.h"
 
 enum {
@@ -184,14 +185,9 @@ static void sim_checks(const diag_env *env, const reader_opts *ro, diag_report *
 /* The first USB reader the allow list admits. */
 static void usb_checks(const conf *cfg, const reader_opts *ro, diag_report *r)
 {
-	usb_id allow[USB_ALLOW_MAX];
-	size_t n = 0;
 	usb *u = NULL;
 	reader_probe_result p;
-
-	for (int i = 0; i < cfg->reader.n_allow && n < USB_ALLOW_MAX; i++)
-		allow[n++] = (usb_id){cfg->reader.allow[i].vid, cfg->reader.allow[i].pid};
-	xport_err xe = usb_new(&u, allow, n);
+	xport_err xe = readertest_usb_new(cfg, &u);
 	if (xe != XPORT_OK) {
 		diag_add(r, "reader.found", DIAG_FAIL, "none",
 			 "no card reader found: USB is not available (%s)", xport_err_name(xe));

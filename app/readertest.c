@@ -37,6 +37,15 @@ static void list_usb(usb *u, FILE *out)
 	}
 }
 
+xport_err readertest_usb_new(const conf *cfg, usb **out)
+{
+	usb_id allow[USB_ALLOW_MAX];
+	size_t n = 0;
+	for (int i = 0; i < cfg->reader.n_allow && n < USB_ALLOW_MAX; i++)
+		allow[n++] = (usb_id){cfg->reader.allow[i].vid, cfg->reader.allow[i].pid};
+	return usb_new(out, allow, n);
+}
+
 int readertest_run(const conf *cfg, const char *card_path, int wait_ms, FILE *out)
 {
 	reader_opts ro = {.timeout_ms = cfg->reader.timeout_ms, .sam_slot = 1};
@@ -55,12 +64,8 @@ int readertest_run(const conf *cfg, const char *card_path, int wait_ms, FILE *ou
 		ccidsim_free(&sim);
 		return rc;
 	}
-	usb_id allow[USB_ALLOW_MAX];
-	size_t n = 0;
-	for (int i = 0; i < cfg->reader.n_allow && n < USB_ALLOW_MAX; i++)
-		allow[n++] = (usb_id){cfg->reader.allow[i].vid, cfg->reader.allow[i].pid};
 	usb *u = NULL;
-	xport_err xe = usb_new(&u, allow, n);
+	xport_err xe = readertest_usb_new(cfg, &u);
 	if (xe != XPORT_OK) {
 		fprintf(out, "USB is not available: %s\n", xport_err_name(xe));
 		return 2;

@@ -12,6 +12,13 @@
 #include <stdio.h>
 
 #include "conf.h"
+#include "usb.h"
+
+/* The USB transport for reader type usb, admitting the readers of
+ * [reader] allow (any CCID reader when the list is empty): usb_new()'s
+ * result, *OUT NULL on error. The kiosk, this check and the diagnostics
+ * open USB the same way through it. */
+xport_err readertest_usb_new(const conf *cfg, usb **out);
 
 /* Writes the report to OUT. Returns reader_probe's code: 0 the record was
  * read, 1 the UID only, 2 no reader, no card, or an error. */

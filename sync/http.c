@@ -253,29 +253,6 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx)
 	return n;
 }
 
-/* RC ended the transfer in the TLS handshake or the certificate checks. */
-static bool tls_code(CURLcode rc)
-{
-	switch (rc) {
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_CLIENTCERT:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* OpenSSL's X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED:
  * libcurl hands OpenSSL's verify result through unchanged (other TLS
  * libraries have their own numbers, so these are read only with OpenSSL). */
@@ -350,6 +327,13 @@ static const char *net_reason(CURL *h, CURLcode rc)
 	default:
 		return curl_easy_strerror(rc);
 	}
+}
+
+/* RC ended the transfer in the TLS handshake or the certificate checks:
+ * every reason net_reason() gives such a transfer says TLS, but a pin. */
+static bool tls_failure(CURL *h, CURLcode rc)
+{
+	return rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH || strncmp(net_reason(h, rc), "TLS", 3) == 0;
 }
 
 /* The "Expire date" of the first certificate (the server's own) of the
@@ -454,7 +438,7 @@ int http_call(http_client *c, const char *method, const char *path, const void *
 	rc = curl_easy_perform(c->h);
 	if (curl_easy_getinfo(c->h, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
 		c->connects += connects;
-	c->last_tls.failed = c->tls_used && tls_code(rc);
+	c->last_tls.failed = c->tls_used && tls_failure(c->h, rc);
 	if (c->tls_used && connects > 0)
 		c->last_tls.not_after = cert_not_after(c->h);
 	curl_easy_getinfo(c->h, CURLINFO_RESPONSE_CODE, &status);
