@@ -16,6 +16,7 @@
 #      keep-alive libcurl POSTs to the same server (`tests/bench_sync`)
 #  10. the officer's desk queries on 20,000 requests (two years), each next
 #      to the same on 100 requests (`tests/bench_desk`)
+#  11. `kiosk --diagnose` on those two stores (the integrity check grows with them)
 # and prints a table against the targets. Missing a target does not fail the
 # script (benchmarks inform, they do not gate); the kiosk failing to start,
 # crashing, or not exiting 0 on SIGTERM within 3 s does (exit 1), and so does
@@ -323,7 +324,7 @@ echo
 desk_n=${BENCH_DESK_N:-20000}
 echo "== 10. officer's desk queries at $desk_n requests (tests/bench_desk)"
 desk_home=NA desk_page=NA desk_case=NA desk_fig=NA
-if "$BUILD/tests/bench_desk" "$desk_n" "$BUILD" >"$tmp/desk" 2>"$tmp/desk.err"; then
+if BENCH_DESK_KEEP=1 "$BUILD/tests/bench_desk" "$desk_n" "$BUILD" >"$tmp/desk" 2>"$tmp/desk.err"; then
 	cat "$tmp/desk"
 	desk_p99() { sed -n "s/^$1.* p99 \([0-9.]*\) ms at .*/\1/p" "$tmp/desk"; }
 	desk_home=$(desk_p99 'desk home queries')
@@ -334,6 +335,32 @@ else
 	fail "bench_desk failed:"
 	sed 's/^/  | /' "$tmp/desk.err"
 fi
+echo
+
+# ---- 11. the technician's checks on the same stores ----------------------------
+# `kiosk --diagnose --json` with a card on the simulated reader (without one
+# the reader check waits 1.5 s for it) and no central service (a refused
+# connection answers at once), on the store of section 10 and on the small
+# one: p50 of the report's duration_ms over 7 runs each, and their ratio.
+# SQLite's full
+# integrity check walks every page, so this one grows with the store.
+diag_big=NA diag_small=NA diag_ratio=NA
+desk_dir=$(sed -n 's/^stores kept in //p' "$tmp/desk")
+if [ -n "$desk_dir" ] && [ -f "$desk_dir/big.db" ] && command -v jq >/dev/null; then
+	echo "== 11. kiosk --diagnose on the desk's stores ($desk_n and 100 requests)"
+	diag_p50() {
+		for _ in 1 2 3 4 5 6 7; do
+			"$KIOSK" -c kiosk.conf --diagnose --json --card tests/cards/siti.card --db "$1" \
+				2>/dev/null | jq -r .duration_ms
+		done | sort -n | sed -n 4p
+	}
+	diag_big=$(diag_p50 "$desk_dir/big.db")
+	diag_small=$(diag_p50 "$desk_dir/small.db")
+	diag_ratio=$(awk -v b="$diag_big" -v s="$diag_small" 'BEGIN { printf "%.1f", (s > 0 ? b / s : 0) }')
+	echo "diagnose p50: $diag_big ms at $desk_n requests ($(du -h "$desk_dir/big.db" | cut -f1))," \
+		"$diag_small ms at 100 (x$diag_ratio)"
+fi
+[ -n "$desk_dir" ] && rm -rf "$desk_dir"
 echo
 
 # ---- summary -------------------------------------------------------------------
@@ -363,6 +390,7 @@ row "desk home (5 counts) p99 at $desk_n (ms)" "$desk_home" 16
 row "desk queue page + search p99 at $desk_n (ms)" "$desk_page" 16
 row "desk open a case p99 at $desk_n (ms)" "$desk_case" 16
 row "desk quarter figures p99 at $desk_n (ms)" "$desk_fig" 100
+row "kiosk --diagnose p50 at $desk_n (ms)" "$diag_big" 2000
 printf "%-44s %12s %12s  %s\n" "SIGTERM exit status / time (ms)" "$term_rc / $term_ms" "0 / 3000" \
 	"$([ "$term_rc" = 0 ] && echo ok || echo FAIL)"
 echo

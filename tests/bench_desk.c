@@ -3,6 +3,7 @@
  * for two years (not a ctest test; no cmocka).
  *
  *   bench_desk [N [DIR]]   (default 20000 requests, DIR /tmp)
+ *   BENCH_DESK_KEEP=1      leave the stores (big.db, small.db) in their directory
  *
  * In a fresh mkdtemp directory under DIR it builds two stores the same
  * way, one of N requests and one of SMALL_N (100): queue_open() creates the
@@ -1052,6 +1053,12 @@ out:
 			free(st[k].dc);
 		}
 	}
-	remove_dir(dir);
+	/* BENCH_DESK_KEEP=1 leaves both stores for the diagnostics' figures
+	 * (bench.sh section 11), which reads the directory from stdout. */
+	const char *keep = getenv("BENCH_DESK_KEEP");
+	if (keep != NULL && strcmp(keep, "1") == 0)
+		printf("stores kept in %s\n", dir);
+	else
+		remove_dir(dir);
 	return status;
 }
