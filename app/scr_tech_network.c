@@ -73,6 +73,7 @@ static void retry(app *a, int64_t seq)
 	int64_t n = 0;
 	char num[24];
 	queue_err e = tech_dead_retry(a, seq, &n);
+	tech_run(a); /* the verdict at the top follows at once */
 	snprintf(num, sizeof num, "%" PRId64, n);
 	if (e == QUEUE_OK)
 		set_note(a, false, "tech.dead_retried", num);
@@ -95,6 +96,7 @@ static void discard(app *a, int64_t seq)
 		set_note(a, true, "tech.dead_failed", queue_err_name(e));
 	}
 	uplink_kick(a);
+	tech_run(a);
 }
 
 void tech_discard_dialog(app *a)
