@@ -178,24 +178,26 @@ static apdu_err read_card(reader *r, ccid *c, bool has_sam)
 	res = ktpcard_read_identity(&k, sam_ok ? &sam : NULL, &ev.id, &d, progress, r,
 				    xport_deadline_in(r->o.timeout_ms));
 	e = APDU_OK;
+	/* The counters before the event: whoever hears of the read finds it
+	 * counted (the technician's test read waits on them). */
 	if (res == KTPCARD_OK) {
-		rdr_evq_push(r->q, &ev);
 		pthread_mutex_lock(&r->lock);
 		r->st.reads_ok++;
 		r->st.last_error = "";
 		pthread_mutex_unlock(&r->lock);
+		rdr_evq_push(r->q, &ev);
 	} else if (res == KTPCARD_IO) {
 		e = d.io;
 		read_failed(r, map_apdu(e), d.step ? d.step : apdu_err_name(e));
 	} else {
 		rdr_event u = {.type = RDR_EV_CARD_UNREADABLE, .why = map_result(res)};
 		memcpy(u.uid, ev.uid, sizeof u.uid);
-		rdr_evq_push(r->q, &u);
-		rdr_event_wipe(&u);
 		pthread_mutex_lock(&r->lock);
 		r->st.reads_unreadable++;
 		r->st.last_error = ktpcard_result_name(res);
 		pthread_mutex_unlock(&r->lock);
+		rdr_evq_push(r->q, &u);
+		rdr_event_wipe(&u);
 	}
 done:
 	rdr_event_wipe(&ev);
