@@ -360,12 +360,13 @@ static const char *decimal(app *a, const char *key, double v)
 
 const char *tech_bytes(app *a, int64_t bytes)
 {
+	/* Binary units, as the checks' values (diag_fmt_bytes) on the same screen. */
 	char n[24];
-	if (bytes >= 1000LL * 1000 * 1000)
-		return decimal(a, "tech.gb", (double)bytes / 1e9);
-	const char *key = bytes >= 1000LL * 1000 ? "tech.mb" : "tech.kb";
+	if (bytes >= 1024LL * 1024 * 1024)
+		return decimal(a, "tech.gb", (double)bytes / (1024.0 * 1024 * 1024));
+	const char *key = bytes >= 1024LL * 1024 ? "tech.mb" : "tech.kb";
 	snprintf(n, sizeof n, "%lld",
-		 (long long)(bytes >= 1000LL * 1000 ? bytes / 1000000 : (bytes + 999) / 1000));
+		 (long long)(bytes >= 1024LL * 1024 ? bytes / (1024 * 1024) : (bytes + 1023) / 1024));
 	const char *args[1] = {n};
 	return ui_trf(a->ui, key, args, 1);
 }
