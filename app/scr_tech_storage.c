@@ -22,6 +22,6 @@ void tech_page_storage(app *a, ui_rect r)
 	const char *ra[1] = {n};
 	tech_fact(a, col, "tech.storage_retention", ui_trf(u, "tech.storage_days", ra, 1));
 	tech_fact(a, col, "tech.storage_min_free",
-		  tech_bytes(a, (int64_t)a->cfg->diag.min_free_disk_mb * 1000000));
+		  tech_bytes(a, (int64_t)a->cfg->diag.min_free_disk_mb * 1024 * 1024));
 	tech_body_end(a, &b);
 }
