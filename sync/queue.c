@@ -692,7 +692,7 @@ static int64_t wall_ms(void)
 }
 
 /* One integer from a statement (a PRAGMA) run outside the prepared set. */
-static int query_int(sqlite3 *db, const char *sql, int64_t *out)
+int store_query_int(sqlite3 *db, const char *sql, int64_t *out)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
@@ -702,7 +702,7 @@ static int query_int(sqlite3 *db, const char *sql, int64_t *out)
 			*out = sqlite3_column_int64(st, 0);
 			rc = SQLITE_OK;
 		} else if (rc == SQLITE_DONE) {
-			rc = SQLITE_ERROR;
+			rc = SQLITE_CORRUPT; /* a PRAGMA without its row */
 		}
 	}
 	sqlite3_finalize(st);
@@ -738,7 +738,7 @@ static queue_err migrate(queue *q)
 	if (rc != SQLITE_OK)
 		goto fail;
 	/* Another kiosk process may have migrated since we looked. */
-	rc = query_int(q->db, "PRAGMA user_version", &v);
+	rc = store_query_int(q->db, "PRAGMA user_version", &v);
 	if (rc != SQLITE_OK)
 		goto fail;
 	if (v > N_MIGRATIONS) {
@@ -803,7 +803,7 @@ queue_err queue_open(queue **out, const char *path, const queue_opts *opts)
 
 	/* Refuse a newer schema before changing anything in the file (even
 	 * its journal mode). This read is also where a non-database fails. */
-	rc = query_int(q->db, "PRAGMA user_version", &version);
+	rc = store_query_int(q->db, "PRAGMA user_version", &version);
 	if (rc != SQLITE_OK)
 		goto fail_rc;
 	if (version > N_MIGRATIONS) {
@@ -1354,19 +1354,19 @@ queue_err queue_get_info(queue *q, queue_info *out)
 	memset(out, 0, sizeof *out);
 	rc = query_text(q->db, "PRAGMA journal_mode", out->journal_mode, sizeof out->journal_mode);
 	if (rc == SQLITE_OK)
-		rc = query_int(q->db, "PRAGMA synchronous", &v[0]);
+		rc = store_query_int(q->db, "PRAGMA synchronous", &v[0]);
 	if (rc == SQLITE_OK)
-		rc = query_int(q->db, "PRAGMA foreign_keys", &v[1]);
+		rc = store_query_int(q->db, "PRAGMA foreign_keys", &v[1]);
 	if (rc == SQLITE_OK)
-		rc = query_int(q->db, "PRAGMA user_version", &v[2]);
+		rc = store_query_int(q->db, "PRAGMA user_version", &v[2]);
 	if (rc == SQLITE_OK)
-		rc = query_int(q->db, "PRAGMA busy_timeout", &v[3]);
+		rc = store_query_int(q->db, "PRAGMA busy_timeout", &v[3]);
 	if (rc == SQLITE_OK)
-		rc = query_int(q->db, "PRAGMA page_size", &v[4]);
+		rc = store_query_int(q->db, "PRAGMA page_size", &v[4]);
 	if (rc == SQLITE_OK)
-		rc = query_int(q->db, "PRAGMA page_count", &v[5]);
+		rc = store_query_int(q->db, "PRAGMA page_count", &v[5]);
 	if (rc == SQLITE_OK)
-		rc = query_int(q->db, "PRAGMA max_page_count", &v[6]);
+		rc = store_query_int(q->db, "PRAGMA max_page_count", &v[6]);
 	if (rc != SQLITE_OK) {
 		memset(out, 0, sizeof *out);
 		return map_rc(rc) ? map_rc(rc) : QUEUE_ERR_IO;

@@ -29,6 +29,11 @@
 /* The handle's connection (owned by Q: never close it). */
 sqlite3 *store_db(queue *q);
 
+/* The first column of SQL's first row (a PRAGMA) as an integer into *OUT;
+ * an SQLite code (SQLITE_CORRUPT when there is no row). Any connection:
+ * storecheck.c uses it on its own read-only one. */
+int store_query_int(sqlite3 *db, const char *sql, int64_t *out);
+
 /* An SQLite result code (extended or primary) as a queue_err
  * (SQLITE_OK/ROW/DONE -> QUEUE_OK, CONSTRAINT -> QUEUE_ERR_INVALID). */
 queue_err store_map(int rc);

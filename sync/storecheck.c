@@ -26,6 +26,7 @@
 #include <sqlite3.h>
 
 #include "queue.h"
+#include "store.h"
 
 enum {
 	BUSY_MS = 2000,      /* a reader waits this long for a WAL recovery */
@@ -88,25 +89,6 @@ static bool looks_like_sqlite(const char *path, int64_t size, storecheck_facts *
 	return true;
 }
 
-/* The first column of SQL's first row as an integer. An SQLite code. */
-static int query_int(sqlite3 *db, const char *sql, int64_t *out)
-{
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			*out = sqlite3_column_int64(st, 0);
-			rc = SQLITE_OK;
-		} else if (rc == SQLITE_DONE) {
-			rc = SQLITE_CORRUPT; /* a PRAGMA without its row */
-		}
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 /* SQLite's primary code RC as a state: damage is NOT_DB, the rest cannot
  * be read. */
 static storecheck_state state_of(int rc)
@@ -158,7 +140,7 @@ int storecheck_open(storecheck **out, const char *path, storecheck_facts *f)
 		rc = sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL);
 	/* The first read: where a damaged header or schema shows. */
 	if (rc == SQLITE_OK)
-		rc = query_int(db, "PRAGMA user_version", &version);
+		rc = store_query_int(db, "PRAGMA user_version", &version);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
