@@ -1062,6 +1062,21 @@ static void raw_exec(sqlite3 *db, const char *sql, const char *fmt, ...)
 	sqlite3_finalize(st);
 }
 
+/* Request R as row ID of the old schemas' requests table, in STATE, with
+ * its JSON form JSON, the fixture's deadline and target, and the NIK's last
+ * four digits "000<ID>" (the made-up people's). */
+static void raw_request(sqlite3 *db, int id, const req *r, const char *json, const char *state,
+			int64_t submitted, int64_t updated)
+{
+	char last4[8];
+	snprintf(last4, sizeof last4, "%04d", id);
+	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
+		     " deadline_at, target_at, updated_at) VALUES (?1, ?2, 'PKL-DISKOMINFO-01', ?3, ?4, ?5,"
+		     " ?6, ?7, ?8, ?9)",
+		 "ittttiiii", (int64_t)id, r->ticket, state, last4, json, submitted, T_DEADLINE, T_TARGET,
+		 updated);
+}
+
 /*
  * A version 1 file as the version 1 code left it: Siti's request
  * (verified at the kiosk: an event entry), Budi's request (its entry dead
@@ -1082,10 +1097,7 @@ static void make_v1_file(const char *path, char siti_t[TICKET_TEXT_MAX], char bu
 	siti_request(500, &r, &first);
 	snprintf(siti_t, TICKET_TEXT_MAX, "%s", r.ticket);
 	assert_int_equal(reqjson_encode(&r, &json), REQJSON_OK);
-	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
-		     " deadline_at, target_at, updated_at) VALUES (1, ?1, 'PKL-DISKOMINFO-01',"
-		     " 'in_verification', '0001', ?2, ?3, ?4, ?5, ?6)",
-		 "ttiiii", r.ticket, json, T_SUBMIT, T_DEADLINE, T_TARGET, T_SUBMIT + 600);
+	raw_request(db, 1, &r, json, "in_verification", T_SUBMIT, T_SUBMIT + 600);
 	raw_exec(
 		db,
 		"INSERT INTO events VALUES (1, 1, 'draft', 'queued', 'applicant', 'PKL-DISKOMINFO-01',"
@@ -1106,10 +1118,7 @@ static void make_v1_file(const char *path, char siti_t[TICKET_TEXT_MAX], char bu
 	budi_request(501, &r, &first);
 	snprintf(budi_t, TICKET_TEXT_MAX, "%s", r.ticket);
 	assert_int_equal(reqjson_encode(&r, &json), REQJSON_OK);
-	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
-		     " deadline_at, target_at, updated_at) VALUES (2, ?1, 'PKL-DISKOMINFO-01', 'queued',"
-		     " '0002', ?2, ?3, ?4, ?5, ?3)",
-		 "ttiii", r.ticket, json, T_SUBMIT + 60, T_DEADLINE, T_TARGET);
+	raw_request(db, 2, &r, json, "queued", T_SUBMIT + 60, T_SUBMIT + 60);
 	raw_exec(
 		db,
 		"INSERT INTO events VALUES (3, 2, 'draft', 'queued', 'applicant', 'PKL-DISKOMINFO-01',"
@@ -1897,10 +1906,7 @@ static void make_v4_file(const char *path, char siti_t[TICKET_TEXT_MAX], char bu
 	siti_request(900, &r, &first);
 	snprintf(siti_t, TICKET_TEXT_MAX, "%s", r.ticket);
 	assert_int_equal(reqjson_encode(&r, &json), REQJSON_OK);
-	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
-		     " deadline_at, target_at, updated_at) VALUES (1, ?1, 'PKL-DISKOMINFO-01',"
-		     " 'in_verification', '0001', ?2, ?3, ?4, ?5, ?6)",
-		 "ttiiii", r.ticket, json, T_SUBMIT, T_DEADLINE, T_TARGET, T_SUBMIT + 600);
+	raw_request(db, 1, &r, json, "in_verification", T_SUBMIT, T_SUBMIT + 600);
 	reqjson_free(&json);
 	raw_exec(db, "INSERT INTO events VALUES (1, 1, 'draft', 'queued', 'applicant', 'PKL-DISKOMINFO-01',"
 		     " ?1, ''), (2, 1, 'queued', 'received', 'central', 'central', ?2, ''),"
@@ -1926,10 +1932,7 @@ static void make_v4_file(const char *path, char siti_t[TICKET_TEXT_MAX], char bu
 	budi_request(901, &r, &first);
 	snprintf(budi_t, TICKET_TEXT_MAX, "%s", r.ticket);
 	assert_int_equal(reqjson_encode(&r, &json), REQJSON_OK);
-	raw_exec(db, "INSERT INTO requests (id, ticket, kiosk_id, state, nik_last4, payload, submitted_at,"
-		     " deadline_at, target_at, updated_at) VALUES (2, ?1, 'PKL-DISKOMINFO-01', 'queued',"
-		     " '0002', ?2, ?3, ?4, ?5, ?3)",
-		 "ttiii", r.ticket, json, T_SUBMIT + 60, T_DEADLINE, T_TARGET);
+	raw_request(db, 2, &r, json, "queued", T_SUBMIT + 60, T_SUBMIT + 60);
 	reqjson_free(&json);
 	raw_exec(db, "INSERT INTO events VALUES (4, 2, 'draft', 'queued', 'applicant', 'PKL-DISKOMINFO-01',"
 		     " ?1, '')",
