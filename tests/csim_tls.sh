@@ -42,13 +42,16 @@ fi
 start_sim() {
   local name=$1
   shift
+  : >"$dir/$name.out" # there before the first look, however late the sim starts
   "$sim" --port 0 --db "$dir/$name.db" --quiet "$@" >"$dir/$name.out" 2>"$dir/$name.err" &
   pid=$!
   pids+=("$pid")
   port= line=
-  for _ in $(seq 100); do
+  for _ in $(seq 200); do
+    # One read of the file: the line and its port from the same look (two
+    # reads could see the line arrive between them).
     line=$(grep -m1 'listening on' "$dir/$name.out")
-    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$dir/$name.out")
+    port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' <<<"$line")
     [ -n "$port" ] && return 0
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
@@ -71,7 +74,7 @@ stop_sim() {
 health() {
   local name=$1 url=$2
   shift 2
-  code=$(curl -sS -m 5 -D "$dir/$name.hdr" -o "$dir/$name.body" -w '%{http_code}' "$@" \
+  code=$(curl -sS -m 15 -D "$dir/$name.hdr" -o "$dir/$name.body" -w '%{http_code}' "$@" \
     "$url/v1/health" 2>"$dir/$name.curl")
   htime=$(sed -n 's/.*"time":\([0-9]*\).*/\1/p' "$dir/$name.body" 2>/dev/null)
   dates=$(sed -n 's/^[Dd]ate: \(.*\)\r$/\1/p' "$dir/$name.hdr" 2>/dev/null)
@@ -148,7 +151,7 @@ fi
 bad() {
   local name=$1 want=$2 rc
   shift 2
-  timeout 5 "$sim" --port 0 --db "$dir/$name.db" "$@" >"$dir/$name.out" 2>"$dir/$name.err"
+  timeout 15 "$sim" --port 0 --db "$dir/$name.db" "$@" >"$dir/$name.out" 2>"$dir/$name.err"
   rc=$?
   [ "$rc" -eq 2 ] || fail "$name: exit status $rc, want 2 (stderr: $(cat "$dir/$name.err"))"
   grep -qF -- "$want" "$dir/$name.err" || fail "$name: message lacks '$want': $(cat "$dir/$name.err")"
