@@ -17,7 +17,10 @@
 #include "log.h"
 #include "uplink.h"
 
-enum { LETTERS_SHOWN = 20 };
+enum {
+	LETTERS_SHOWN = 20,
+	OUTBOX_WALK_MS = 5000, /* how often the done and discarded counts are read again */
+};
 
 /* The reason a discarded entry keeps (queue.h: what was decided, not who). */
 static const char DISCARD_WHY[] = "discarded by the technician: it will not be sent again";
@@ -74,6 +77,7 @@ static void retry(app *a, int64_t seq)
 	char num[24];
 	queue_err e = tech_dead_retry(a, seq, &n);
 	tech_run(a); /* the verdict at the top follows at once */
+	a->tech.outbox_read_ms = 0;
 	snprintf(num, sizeof num, "%" PRId64, n);
 	if (e == QUEUE_OK)
 		set_note(a, false, "tech.dead_retried", num);
@@ -97,6 +101,7 @@ static void discard(app *a, int64_t seq)
 	}
 	uplink_kick(a);
 	tech_run(a);
+	a->tech.outbox_read_ms = 0;
 }
 
 void tech_discard_dialog(app *a)
@@ -115,11 +120,21 @@ void tech_discard_dialog(app *a)
 static void outbox_facts(app *a, ui_col *col)
 {
 	ui *u = a->ui;
+	tech *t = &a->tech;
+	uint64_t now = app_now(a);
+	if (t->outbox_read_ms == 0 || now - t->outbox_read_ms >= OUTBOX_WALK_MS) {
+		t->outbox_done_ok = queue_outbox_count(a->q, "done", &t->outbox_done) == QUEUE_OK &&
+				    queue_outbox_count(a->q, "discarded", &t->outbox_discarded) == QUEUE_OK;
+		t->outbox_read_ms = now ? now : 1;
+	}
+	/* pending, in_flight and dead come from small indexes: read every frame. */
 	static const char *const states[5] = {"pending", "in_flight", "done", "dead", "discarded"};
 	char n[5][24];
 	for (int i = 0; i < 5; i++) {
-		int64_t v = 0;
-		if (queue_outbox_count(a->q, states[i], &v) == QUEUE_OK)
+		int64_t v = i == 2 ? t->outbox_done : t->outbox_discarded;
+		bool walked = i == 2 || i == 4;
+		bool ok = walked ? t->outbox_done_ok : queue_outbox_count(a->q, states[i], &v) == QUEUE_OK;
+		if (ok)
 			snprintf(n[i], sizeof n[i], "%" PRId64, v);
 		else
 			snprintf(n[i], sizeof n[i], "?");

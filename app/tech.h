@@ -114,6 +114,12 @@ typedef struct tech {
 	/* The network page's last action ("sent again: 1"), until the page changes. */
 	char note[160];
 	bool note_bad;
+	/* The outbox's done and discarded counts walk the whole table (tens of
+	 * ms on a store that has run for years): read at most every few
+	 * seconds, and at once after an action (OUTBOX_READ_MS 0). */
+	int64_t outbox_done, outbox_discarded;
+	bool outbox_done_ok;
+	uint64_t outbox_read_ms;
 
 	/* The system page, read when it opens (heap, freed by tech_reset). */
 	char *config_text; /* conf_write_masked() */
