@@ -98,24 +98,29 @@ const diag_check *diag_find(const diag_report *r, const char *name)
 
 /* ---- writers ------------------------------------------------------------- */
 
-/* WHEN (epoch s) in WIB: "2026-11-24 09:00:00 WIB", or "20261124-090000"
- * for file names (COMPACT). */
-static void fmt_wib(int64_t when, bool compact, char *buf, size_t cap)
+void diag_fmt_time(int64_t when, diag_time_style style, char *buf, size_t cap)
 {
 	time_t t = (time_t)(when + WIB_OFFSET_S);
 	struct tm tm;
-	gmtime_r(&t, &tm);
-	if (compact)
-		strftime(buf, cap, "%Y%m%d-%H%M%S", &tm);
-	else
-		strftime(buf, cap, "%Y-%m-%d %H:%M:%S WIB", &tm);
+	size_t n = 0;
+
+	if (gmtime_r(&t, &tm) != NULL) {
+		switch (style) {
+		case DIAG_TIME_DATE: n = strftime(buf, cap, "%Y-%m-%d", &tm); break;
+		case DIAG_TIME_MINUTE: n = strftime(buf, cap, "%Y-%m-%d %H:%M WIB", &tm); break;
+		case DIAG_TIME_SECOND: n = strftime(buf, cap, "%Y-%m-%d %H:%M:%S WIB", &tm); break;
+		case DIAG_TIME_STAMP: n = strftime(buf, cap, "%Y%m%d-%H%M%S", &tm); break;
+		}
+	}
+	if (n == 0)
+		snprintf(buf, cap, "?");
 }
 
 int diag_write_text(const diag_report *r, FILE *out)
 {
 	char when[40];
 	int count[3] = {0};
-	fmt_wib(r->started, false, when, sizeof when);
+	diag_fmt_time(r->started, DIAG_TIME_SECOND, when, sizeof when);
 	for (int i = 0; i < r->n; i++)
 		count[r->checks[i].status]++;
 	fprintf(out, "Kiosk %s readiness report, %s (kiosk %s)\n", r->kiosk_id, when, r->version);
@@ -196,7 +201,7 @@ int diag_export(const diag_report *r, const char *dir, char *base, size_t cap, c
 		return -1;
 	}
 	char stamp[32];
-	fmt_wib(r->started, true, stamp, sizeof stamp);
+	diag_fmt_time(r->started, DIAG_TIME_STAMP, stamp, sizeof stamp);
 	int n = snprintf(base, cap, "%s/kesiapan-%s-%s", dir, r->kiosk_id, stamp);
 	if (n < 0 || (size_t)n + 6 > cap) {
 		snprintf(why, wcap, "the folder's path is too long");

@@ -20,11 +20,16 @@ void diag_add(diag_report *r, const char *name, diag_status s, const char *value
  * NUL-terminated when CAP > 0):
  * a duration of S seconds (negative: its size) as "42 s", "5 min", "3 h 0 min", "2 d 3 h";
  * a size as "812 B", "96.0 KiB", "3.2 MiB", "1.2 GiB";
- * an epoch time as "2026-11-24 09:00 WIB" (WIB, UTC+7, the kiosk's zone), or with
- * DATE_ONLY "2026-11-24". */
+ * an epoch time in WIB (UTC+7, the kiosk's zone) as STYLE says. */
 void diag_fmt_duration(int64_t s, char *buf, size_t cap);
 void diag_fmt_bytes(int64_t bytes, char *buf, size_t cap);
-void diag_fmt_time(int64_t when, bool date_only, char *buf, size_t cap);
+typedef enum {
+	DIAG_TIME_DATE,   /* "2026-11-24" */
+	DIAG_TIME_MINUTE, /* "2026-11-24 09:00 WIB" */
+	DIAG_TIME_SECOND, /* "2026-11-24 09:00:05 WIB" */
+	DIAG_TIME_STAMP,  /* "20261124-090005", for file names */
+} diag_time_style;
+void diag_fmt_time(int64_t when, diag_time_style style, char *buf, size_t cap);
 
 /* Each area's checks, in the order they are run and shown. */
 void diag_reader_checks(const diag_env *env, diag_report *r);

@@ -179,7 +179,7 @@ static void tls_check(const health *h, diag_report *r)
 			 "the server certificate's expiry could not be read");
 		return;
 	}
-	diag_fmt_time(h->tls.not_after, true, date, sizeof date);
+	diag_fmt_time(h->tls.not_after, DIAG_TIME_DATE, date, sizeof date);
 	/* To the nearest day: a certificate made "-days 10" a minute ago has 10. */
 	int64_t days = (h->tls.not_after - now + 43200) / 86400;
 	if (h->tls.not_after <= now) {
@@ -244,7 +244,7 @@ static void last_check(const conf *cfg, queue *q, int64_t waiting, diag_report *
 	}
 	if (last > 0) {
 		int64_t age = (int64_t)time(NULL) - last;
-		diag_fmt_time(last, false, when, sizeof when);
+		diag_fmt_time(last, DIAG_TIME_MINUTE, when, sizeof when);
 		diag_fmt_duration(age < 0 ? 0 : age, ago, sizeof ago);
 		snprintf(value, sizeof value, "%s (%s ago)", when, ago);
 	} else {

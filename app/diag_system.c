@@ -14,13 +14,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "diag_internal.h"
 #include "http.h"
 #include "storecheck.h"
-
-#define WIB_OFFSET_S (7 * 3600)
 
 #if defined(__SANITIZE_ADDRESS__)
 #define BUILD_TYPE "debug, sanitizers"
@@ -59,16 +56,6 @@ void diag_fmt_bytes(int64_t bytes, char *buf, size_t cap)
 		u++;
 	}
 	snprintf(buf, cap, "%.1f %s", v, units[u]);
-}
-
-void diag_fmt_time(int64_t when, bool date_only, char *buf, size_t cap)
-{
-	time_t t = (time_t)(when + WIB_OFFSET_S);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, cap, date_only ? "%Y-%m-%d" : "%Y-%m-%d %H:%M WIB", &tm) == 0)
-		snprintf(buf, cap, "?");
 }
 
 static void version_check(diag_report *r)

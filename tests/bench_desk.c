@@ -62,6 +62,7 @@
 #include "desk.h"
 #include "figures.h"
 #include "fixture_req.h"
+#include "fixture_week.h"
 #include "queue.h"
 #include "reqjson.h"
 
@@ -80,17 +81,6 @@ enum {
 #define KIOSK_ID "PKL-DISKOMINFO-01"
 #define DAY INT64_C(86400)
 #define HOUR INT64_C(3600)
-
-/* The service standard's week, as kiosk.conf's [hours] gives it. */
-static const cal_week service_week = {{
-	{2, {{480, 720}, {780, 945}}},
-	{2, {{480, 720}, {780, 945}}},
-	{2, {{480, 720}, {780, 945}}},
-	{2, {{480, 720}, {780, 945}}},
-	{1, {{480, 660}}},
-	{0, {{0, 0}}},
-	{0, {{0, 0}}},
-}};
 
 /* 2026 as assets/holidays/2026.txt has it; for 2024 and 2025 only the
  * fixed-date days off, so that those years count as covered (their
@@ -973,7 +963,7 @@ int main(int argc, char **argv)
 		}
 		st[0].n = (int)v;
 	}
-	cal_init(&c, &service_week);
+	cal_init(&c, fx_service_week());
 	int line = 0;
 	cal_err ce = cal_load_holidays(&c, holidays, strlen(holidays), &line);
 	if (ce != CAL_OK) {

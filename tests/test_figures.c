@@ -32,6 +32,7 @@
 #include "fixture_dir.h"
 #include "fixture_outbox.h"
 #include "fixture_req.h"
+#include "fixture_week.h"
 #include "queue.h"
 #include "store.h"
 
@@ -45,17 +46,6 @@
 /* Working seconds of a full Monday..Thursday (4 h + 2 h 45) and a Friday. */
 #define FULL_DAY INT64_C(24300)
 #define FRIDAY INT64_C(10800)
-
-/* The service standard's week (kiosk.conf [hours]). */
-static const cal_week service_week = {{
-	{2, {{480, 720}, {780, 945}}},
-	{2, {{480, 720}, {780, 945}}},
-	{2, {{480, 720}, {780, 945}}},
-	{2, {{480, 720}, {780, 945}}},
-	{1, {{480, 660}}},
-	{0, {{0, 0}}},
-	{0, {{0, 0}}},
-}};
 
 /* Some of 2026's days off (enough to cover the year and to matter below). */
 static const char holidays_2026[] = "2026-02-16\tcuti\tCuti Bersama Tahun Baru Imlek\n"
@@ -77,7 +67,7 @@ static int setup(void **state)
 	snprintf(f->path, sizeof f->path, "%s/kiosk.db", f->dir);
 	queue_opts o = {.busy_timeout_ms = 200};
 	assert_int_equal(queue_open(&f->q, f->path, &o), QUEUE_OK);
-	cal_init(&f->c, &service_week);
+	cal_init(&f->c, fx_service_week());
 	assert_int_equal(cal_load_holidays(&f->c, holidays_2026, strlen(holidays_2026), NULL), CAL_OK);
 	*state = f;
 	return 0;
@@ -379,7 +369,7 @@ static void test_uncovered(void **state)
 	assert_false(g.uncovered);
 
 	cal bare;
-	cal_init(&bare, &service_week);
+	cal_init(&bare, fx_service_week());
 	assert_int_equal(figures_quarter(f->q, &bare, 2026, 1, LATER, &g), QUEUE_OK);
 	assert_true(g.uncovered);
 	assert_int_equal(g.median_work_s, 24300);
